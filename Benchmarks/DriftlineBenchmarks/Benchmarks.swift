@@ -1,0 +1,273 @@
+import DriftlineCore
+import DriftlineKafka
+import DriftlinePipeline
+import DriftlineStore
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Release-mode benchmarks; they print figures and assert nothing.
+///
+///     swift run -c release DriftlineBenchmarks [--records N] [--partitions P] [--skip-e2e]
+///
+/// 1. decode + validate + aggregate, in memory, one thread, ~1 KB generated records;
+/// 2. raw librdkafka consume rate from a mock-cluster topic, produced while consuming (the ceiling);
+/// 3. end to end: mock-cluster topic → pipeline → PostgreSQL (DATABASE_URL or a throwaway local
+///    server), produced while the pipeline consumes; with the process's peak memory.
+@main
+struct Benchmarks {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        func option(_ name: String, _ fallback: Int) -> Int {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
+            return Int(arguments[index + 1]) ?? fallback
+        }
+        let records = option("--records", 1_000_000)
+        let partitions = Int32(option("--partitions", 8))
+        print("Driftline benchmarks — \(records) records, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        let corpus = Corpus(count: records)
+        print(String(format: "corpus: %d records, mean %.0f bytes", corpus.count, corpus.meanBytes))
+        inMemory(corpus)
+        foundationComparison(corpus)
+        if arguments.contains("--skip-e2e") { return }
+        try await throughKafka(corpus, partitions: partitions)
+    }
+
+    // MARK: 1. In memory
+
+    static func inMemory(_ corpus: Corpus) {
+        let decoder = NativeJSONDecoder(keepText: false, keepEmbedding: false)
+        var aggregator = WindowAggregator(dimensions: DimensionSet(PipelineConfiguration().aggregation))
+        let partition = SourcePartition(topic: "bench", partition: 0)
+        var failures = 0
+        // Warm-up pass over 50 k records, then the measured pass over all of them.
+        for index in 0..<min(50_000, corpus.count) {
+            corpus.withRecord(index) { bytes in
+                if let event = try? decoder.decode(bytes) { aggregator.add(event, from: partition) }
+            }
+        }
+        aggregator.reset()
+        let start = ContinuousClock.now
+        for index in 0..<corpus.count {
+            corpus.withRecord(index) { bytes in
+                do {
+                    aggregator.add(try decoder.decode(bytes), from: partition)
+                } catch {
+                    failures += 1
+                }
+            }
+        }
+        let elapsed = (ContinuousClock.now - start).seconds
+        print(
+            String(
+                format: "in memory, 1 thread: decode+validate+aggregate %.0f events/s (%.2f µs/event, %d windows, %d rejected)",
+                Double(corpus.count) / elapsed, elapsed / Double(corpus.count) * 1e6, aggregator.windows.count, failures))
+    }
+
+    /// Foundation's JSONSerialization on the same records, decode only, for comparison.
+    static func foundationComparison(_ corpus: Corpus) {
+        let n = min(50_000, corpus.count)
+        var keys = 0
+        let start = ContinuousClock.now
+        for index in 0..<n {
+            corpus.withRecord(index) { bytes in
+                if let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] { keys += object.count }
+            }
+        }
+        let elapsed = (ContinuousClock.now - start).seconds
+        print(String(format: "for comparison, Foundation JSONSerialization decode only: %.0f records/s", Double(n) / elapsed))
+    }
+
+    // MARK: 2 + 3. Through the mock cluster
+
+    static func throughKafka(_ corpus: Corpus, partitions: Int32) async throws {
+        let logger = {
+            var logger = Logger(label: "driftline.bench")
+            logger.logLevel = .warning
+            return logger
+        }()
+        let cluster = try MockKafkaCluster(brokers: 1)
+        defer { cluster.close() }
+        try cluster.createTopic("bench.raw", partitions: partitions)
+        try cluster.createTopic("bench.pipeline", partitions: partitions)
+
+        // The mock cluster keeps ~5 MB per partition: stay at most this many records ahead.
+        let maxAhead = Int(partitions) * 3_500
+
+        // 2. Raw librdkafka consume rate: a consumer that only counts, on the same records.
+        let rawCount = SharedCount()
+        var rawConfiguration = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        rawConfiguration.groupID = "bench-raw"
+        let rawConsumer = try KafkaConsumer(configuration: rawConfiguration, maxBatchSize: 2048, logger: logger)
+        try rawConsumer.subscribe(topics: ["bench.raw"])
+        let rawElapsed = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await rawConsumer.run(handler: RawCounter(count: rawCount)) }
+            let start = ContinuousClock.now
+            try await produce(corpus, topic: "bench.raw", brokers: cluster.bootstrapServers, partitions: partitions, maxAhead: maxAhead) {
+                rawCount.value
+            }
+            while rawCount.value < corpus.count { try await Task.sleep(for: .milliseconds(5)) }
+            let elapsed = ContinuousClock.now - start
+            rawConsumer.stop()
+            try await group.waitForAll()
+            return elapsed
+        }
+        print(
+            String(
+                format: "raw librdkafka consume (mock cluster, %d partitions, produced while consuming): %.0f records/s",
+                partitions, Double(corpus.count) / rawElapsed.seconds))
+
+        // 3. End to end into PostgreSQL.
+        var local: LocalPostgres?
+        let url: DatabaseURL
+        if let text = ProcessInfo.processInfo.environment["DATABASE_URL"] {
+            url = try DatabaseURL(parsing: text)
+        } else {
+            let postgres = try LocalPostgres()
+            try postgres.start()
+            local = postgres
+            url = postgres.url
+        }
+        defer { local?.stop() }
+        let configuration = {
+            var configuration = PipelineConfiguration()
+            configuration.kafka.brokers = cluster.bootstrapServers
+            configuration.kafka.groupID = "bench-\(UUID().uuidString.prefix(8))"
+            configuration.kafka.topics = [.init(name: "bench.pipeline", format: .nativeJSON)]
+            configuration.flush.intervalSeconds = 1
+            return configuration
+        }()
+        let rssBefore = peakResidentBytes()
+        let (elapsed, statistics) = try await withPostgresClient(url: url, logger: logger) { client in
+            let store = AggregateStore(client: client, logger: logger)
+            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: logger)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await pipeline.run() }
+                // Wait for the group join before the clock starts.
+                while pipeline.statistics.rebalances == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                let start = ContinuousClock.now
+                try await produce(
+                    corpus, topic: "bench.pipeline", brokers: cluster.bootstrapServers, partitions: partitions, maxAhead: maxAhead
+                ) { Int(pipeline.statistics.records + pipeline.statistics.deadLetters) }
+                while pipeline.statistics.committedRecords < Int64(corpus.count) {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                let elapsed = ContinuousClock.now - start
+                pipeline.stop()
+                try await group.waitForAll()
+                return (elapsed, pipeline.statistics)
+            }
+        }
+        print(
+            String(
+                format:
+                    "end to end (mock cluster → pipeline → PostgreSQL, %d partitions, produced while consuming): %.0f events/s; %d flushes, %d pauses",
+                partitions, Double(corpus.count) / elapsed.seconds, statistics.flushes, statistics.pauses))
+        print(
+            String(
+                format: "peak resident memory of the whole process: %.0f MiB (before the end-to-end run: %.0f MiB)",
+                Double(peakResidentBytes()) / 1_048_576, Double(rssBefore) / 1_048_576))
+    }
+
+    /// Produces the corpus, staying at most `maxAhead` records ahead of `consumed()`.
+    static func produce(
+        _ corpus: Corpus, topic: String, brokers: String, partitions: Int32, maxAhead: Int,
+        consumed: @Sendable () -> Int
+    ) async throws {
+        var configuration = KafkaConfiguration(bootstrapServers: brokers)
+        configuration.properties = ["linger.ms": "5", "queue.buffering.max.messages": "200000"]
+        let producer = try KafkaProducer(configuration: configuration)
+        var produced = 0
+        while produced < corpus.count {
+            if produced - consumed() >= maxAhead {
+                try await Task.sleep(for: .microseconds(500))
+                continue
+            }
+            let end = min(corpus.count, produced + 2000)
+            for index in produced..<end {
+                try corpus.withRecord(index) { bytes in
+                    // Round-robin partitions: keyed partitioning is skewed, and the mock cluster
+                    // drops a partition's oldest records beyond ~5 MB.
+                    try producer.send(
+                        topic: topic, key: corpus.keys[index], value: bytes, partition: Int32(index % Int(partitions)))
+                }
+            }
+            produced = end
+            try producer.flush(timeout: .seconds(30))
+        }
+    }
+
+    static func peakResidentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+            return kilobytes * 1024
+        }
+        return 0
+    }
+}
+
+/// Generated records in one contiguous buffer (no per-record allocation during measurement).
+struct Corpus: Sendable {
+    let bytes: [UInt8]
+    let offsets: [Int]
+    let keys: [[UInt8]]
+
+    init(count: Int) {
+        var generator = TrafficGenerator(seed: 1, malformedRate: 0)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count * 1100)
+        var offsets = [0]
+        var keys: [[UInt8]] = []
+        let start: Int64 = 1_764_072_000_000_000
+        for index in 0..<count {
+            let request = generator.next(startMicroseconds: start + Int64(index) * 3_000, into: &bytes)
+            offsets.append(bytes.count)
+            keys.append(Array(request.key.utf8))
+        }
+        self.bytes = bytes
+        self.offsets = offsets
+        self.keys = keys
+    }
+
+    var count: Int { offsets.count - 1 }
+    var meanBytes: Double { Double(bytes.count) / Double(count) }
+
+    func withRecord<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBytes { all in
+            try body(UnsafeRawBufferPointer(rebasing: all[offsets[index]..<offsets[index + 1]]))
+        }
+    }
+}
+
+final class SharedCount: Sendable {
+    private let atomic = Atomic<Int>(0)
+    var value: Int { atomic.load(ordering: .relaxed) }
+    func add(_ n: Int) { atomic.add(n, ordering: .relaxed) }
+}
+
+/// A consumer handler that only counts messages and touches their bytes: librdkafka's own delivery rate.
+final class RawCounter: KafkaConsumerHandler {
+    let count: SharedCount
+    var checksum: UInt8 = 0
+    init(count: SharedCount) { self.count = count }
+
+    func consume(_ batch: KafkaMessageBatch, from consumer: KafkaConsumer) {
+        var n = 0
+        for message in batch {
+            checksum ^= message.value?.last ?? 0
+            n += 1
+        }
+        count.add(n)
+    }
+    func partitionsAssigned(_ partitions: [TopicPartition], consumer: KafkaConsumer) throws -> [TopicPartition: Int64] {
+        [:]
+    }
+    func partitionsRevoked(_ partitions: [TopicPartition], consumer: KafkaConsumer) {}
+    func tick(consumer: KafkaConsumer) {}
+    func consumerError(_ error: KafkaError, consumer: KafkaConsumer) {}
+}

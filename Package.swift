@@ -1,0 +1,130 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// CI builds with DRIFTLINE_WERROR=1 so every warning in our own targets fails the build
+// (dependencies are compiled with warnings suppressed by SwiftPM).
+let warningsAsErrors: [SwiftSetting] =
+    Context.environment["DRIFTLINE_WERROR"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : []
+
+let swiftSettings: [SwiftSetting] =
+    [
+        .swiftLanguageMode(.v6),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ] + warningsAsErrors
+
+let package = Package(
+    name: "driftline",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "driftline", targets: ["driftline"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "DriftlineKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftlineCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftlineStats",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftlineStore",
+            dependencies: [
+                "DriftlineCore",
+                "DriftlineStats",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftlinePipeline",
+            dependencies: [
+                "DriftlineKafka",
+                "DriftlineCore",
+                "DriftlineStats",
+                "DriftlineStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "driftline",
+            dependencies: [
+                "DriftlinePipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftlineTestSupport",
+            dependencies: [
+                "DriftlineKafka",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DriftlineBenchmarks",
+            dependencies: ["DriftlinePipeline", "DriftlineTestSupport"],
+            path: "Benchmarks/DriftlineBenchmarks",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftlineStatsTests",
+            dependencies: ["DriftlineStats"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftlineCoreTests",
+            dependencies: ["DriftlineCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftlineKafkaTests",
+            dependencies: ["DriftlineKafka", "DriftlineTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftlineStoreTests",
+            dependencies: [
+                "DriftlineStore", "DriftlineTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftlinePipelineTests",
+            dependencies: [
+                "DriftlinePipeline", "DriftlineTestSupport", "driftline",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,57 @@
+/// Decodes and validates one native JSON request-log record (see
+/// `docs/request-log-format.md` and `schemas/llm-request.schema.json`) into an `LLMEvent`.
+///
+/// A single pass over the bytes that also checks their UTF-8: keys are recognised from
+/// their bytes, numbers and timestamps are converted without intermediate strings, and
+/// text the caller does not keep is checked but never copied.
+///
+/// Create one decoder and reuse it: it carries a cache of repeating field values (see
+/// `DecoderCache`), about 30 KB, that makes later records cheaper. A decoder may be shared
+/// by any number of tasks; concurrent decodes simply run without the cache.
+public struct NativeJSONDecoder: Sendable {
+    /// Records larger than this are rejected before any parsing.
+    public var maxRecordBytes: Int
+    /// When false, `prompt`, `response` and `context` are validated but left nil in the
+    /// event, which saves allocating and copying them when only metrics are needed.
+    public var keepText: Bool
+    /// When false, `embedding` is validated but left nil in the event.
+    public var keepEmbedding: Bool
+
+    /// Shared by copies of this decoder; see `DecoderCache` for why and how.
+    private let cache = DecoderCache()
+
+    /// - Parameter keepEmbedding: defaults to `keepText`.
+    public init(maxRecordBytes: Int = 1 << 20, keepText: Bool = true, keepEmbedding: Bool? = nil) {
+        self.maxRecordBytes = maxRecordBytes
+        self.keepText = keepText
+        self.keepEmbedding = keepEmbedding ?? keepText
+    }
+
+    public func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> LLMEvent {
+        guard bytes.count <= maxRecordBytes else {
+            throw DecodeError(
+                .oversized,
+                reason: "record is \(bytes.count) bytes, over the \(maxRecordBytes)-byte limit")
+        }
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            throw DecodeError(.empty, reason: "record is empty")
+        }
+        let scanner = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        return try cache.withExclusiveAccess { (cache) throws(DecodeError) in
+            var parser = NativeJSONRecordParser(
+                scanner: scanner, keepText: keepText, keepEmbedding: keepEmbedding, cache: cache)
+            return try parser.parseRecord()
+        }
+    }
+
+    public func decode(_ bytes: [UInt8]) throws(DecodeError) -> LLMEvent {
+        try bytes.withUnsafeBytes { raw in Result { () throws(DecodeError) in try decode(raw) } }.get()
+    }
+
+    public func decode(_ text: String) throws(DecodeError) -> LLMEvent {
+        var text = text
+        return try text.withUTF8 { utf8 in
+            Result { () throws(DecodeError) in try decode(UnsafeRawBufferPointer(utf8)) }
+        }.get()
+    }
+}

@@ -1,0 +1,69 @@
+public import DriftlineCore
+public import DriftlineStore
+
+/// The configured dimensions: builds the window key of an event.
+public struct DimensionSet: Sendable, Equatable {
+    public let windowSeconds: Int64
+    let model, provider, app, route, tenant, user, team, environment, modelVersion: Bool
+    /// Label keys, sorted, so the labels JSON is canonical.
+    let labels: [String]
+
+    public init(windowSeconds: Int, dimensions: [Dimension], labels: [String]) {
+        self.windowSeconds = Int64(windowSeconds)
+        let set = Set(dimensions)
+        model = set.contains(.model)
+        provider = set.contains(.provider)
+        app = set.contains(.app)
+        route = set.contains(.route)
+        tenant = set.contains(.tenant)
+        user = set.contains(.user)
+        team = set.contains(.team)
+        environment = set.contains(.environment)
+        modelVersion = set.contains(.modelVersion)
+        self.labels = Array(Set(labels)).sorted()
+    }
+
+    public init(_ settings: PipelineConfiguration.AggregationSettings) {
+        self.init(windowSeconds: settings.windowSeconds, dimensions: settings.dimensions, labels: settings.labels)
+    }
+
+    /// Start of the tumbling window holding `time`, in seconds since the epoch (floor division,
+    /// so times before 1970 land in the right window too).
+    @inlinable
+    public func windowStart(of time: EventTime) -> Int64 {
+        let seconds = time.microsecondsSinceEpoch >= 0
+            ? time.microsecondsSinceEpoch / 1_000_000 : -((-time.microsecondsSinceEpoch + 999_999) / 1_000_000)
+        let remainder = seconds % windowSeconds
+        return seconds - (remainder < 0 ? remainder + windowSeconds : remainder)
+    }
+
+    /// Events are assigned to windows by their start time: the moment the request was made.
+    public func key(for event: LLMEvent) -> WindowKey {
+        let dims = event.dimensions
+        return WindowKey(
+            windowStart: windowStart(of: event.start),
+            windowSeconds: Int32(windowSeconds),
+            model: model ? event.model : "",
+            provider: provider ? event.provider : "",
+            app: app ? dims.app : "",
+            route: route ? dims.route : "",
+            tenant: tenant ? dims.tenant : "",
+            user: user ? dims.user : "",
+            team: team ? dims.team : "",
+            environment: environment ? dims.environment : "",
+            modelVersion: modelVersion ? dims.modelVersion : "",
+            labelsJSON: labels.isEmpty ? "{}" : labelsJSON(dims.labels))
+    }
+
+    private func labelsJSON(_ values: [String: String]) -> String {
+        var text = "{"
+        var first = true
+        for key in labels {
+            guard let value = values[key] else { continue }
+            if !first { text += "," }
+            first = false
+            text += AggregateStore.jsonString(key) + ":" + AggregateStore.jsonString(value)
+        }
+        return text + "}"
+    }
+}

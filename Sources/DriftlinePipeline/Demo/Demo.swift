@@ -1,0 +1,158 @@
+import DriftlineKafka
+import DriftlineStore
+public import Foundation
+import Logging
+
+/// `driftline demo`: the whole path on embedded defaults. An in-process librdkafka mock cluster,
+/// `DATABASE_URL` or else a throwaway local PostgreSQL, the traffic generator with a latency
+/// incident on one model half-way through, the pipeline consuming at the same time; then the
+/// per-model figures read back from PostgreSQL with the SQL histogram functions.
+public struct Demo: Sendable {
+    public var seconds: Double
+    public var rate: Double
+    public var partitions: Int32
+    public var incidentModel = "gpt-4o"
+    public var topic = "llm.requests"
+
+    public init(seconds: Double, rate: Double, partitions: Int32) {
+        self.seconds = seconds
+        self.rate = rate
+        self.partitions = partitions
+    }
+
+    public func run(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> String {
+        var logger = Logger(label: "driftline.demo")
+        logger.logLevel = .warning
+        let cluster = try MockKafkaCluster(brokers: 3)
+        defer { cluster.close() }
+        try cluster.createTopic(topic, partitions: partitions)
+
+        var local: LocalPostgres?
+        let url: DatabaseURL
+        if let text = environment["DATABASE_URL"], !text.isEmpty {
+            url = try DatabaseURL(parsing: text)
+        } else {
+            let postgres = try LocalPostgres()
+            try postgres.start()
+            local = postgres
+            url = postgres.url
+            say("started a throwaway PostgreSQL on 127.0.0.1:\(postgres.port) (\(postgres.directory))")
+        }
+        defer { local?.stop() }
+
+        var configuration = PipelineConfiguration()
+        configuration.kafka.brokers = cluster.bootstrapServers
+        configuration.kafka.groupID = "driftline-demo-\(UUID().uuidString.prefix(8))"
+        configuration.kafka.topics = [.init(name: topic, format: .nativeJSON)]
+        configuration.aggregation.windowSeconds = 10
+        configuration.flush.intervalSeconds = 1
+        let plan = TrafficPlan(
+            brokers: cluster.bootstrapServers, topic: topic, count: Int(seconds * rate), rate: rate, seed: 7,
+            incident: .init(model: incidentModel, factor: 4, errorFactor: 3), incidentAfterSeconds: seconds / 2,
+            malformedRate: 0.0005)
+        say(
+            "mock Kafka cluster at \(cluster.bootstrapServers), topic \(topic) with \(partitions) partitions; "
+                + "generating \(Int(rate)) requests/s for \(Int(seconds)) s, \(incidentModel) latency incident at \(Int(seconds / 2)) s")
+
+        let pipelineConfiguration = configuration
+        let demoLogger = logger
+        return try await withPostgresClient(url: url, logger: logger) { client in
+            let logger = demoLogger
+            let configuration = pipelineConfiguration
+            let store = AggregateStore(client: client, logger: logger)
+            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: logger)
+            let started = ContinuousClock.now
+            let produced: Int = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await pipeline.run() }
+                let produced = try await plan.run { count in say("… produced \(count) records") }
+                say("produced \(produced) records; waiting for the pipeline to store them")
+                let deadline = ContinuousClock.now + .seconds(120)
+                while pipeline.statistics.committedRecords < Int64(produced), ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                pipeline.stop()
+                try await group.waitForAll()
+                return produced
+            }
+            let elapsed = ContinuousClock.now - started
+            return try await report(store: store, pipeline: pipeline, produced: produced, elapsed: elapsed)
+        }
+    }
+
+    private func report(store: AggregateStore, pipeline: IngestPipeline, produced: Int, elapsed: Duration) async throws
+        -> String
+    {
+        let statistics = pipeline.statistics
+        let summaries = try await store.modelSummaries()
+        let deadLetters = try await store.deadLetterCount(group: pipeline.configuration.kafka.groupID)
+        let timeline = try await store.ttftTimeline(model: incidentModel)
+
+        var out = "\nPer model, read back from PostgreSQL (dl_hist_quantile over dl_hist_merge_agg):\n\n"
+        var table = TextTable(columns: [
+            "model", "provider", "requests", "err %", "TTFT p50", "p95", "p99", "TPOT p50", "p95", "p99",
+            "input tok", "output tok",
+        ])
+        for s in summaries {
+            table.add([
+                s.model, s.provider, "\(s.requests)", String(format: "%.2f", s.errorRate * 100),
+                ms(s.ttftP50), ms(s.ttftP95), ms(s.ttftP99), ms(s.tpotP50), ms(s.tpotP95), ms(s.tpotP99),
+                "\(s.inputTokens)", "\(s.outputTokens)",
+            ])
+        }
+        out += table.render()
+        out += "\n\(incidentModel) TTFT p99 per 10 s window (the incident starts half-way):\n\n"
+        var timelineTable = TextTable(columns: ["window start (UTC)", "requests", "TTFT p99"])
+        let formatter = ISO8601DateFormatter()
+        for point in timeline {
+            timelineTable.add([
+                formatter.string(from: Date(timeIntervalSince1970: TimeInterval(point.windowStart))),
+                "\(point.requests)", ms(point.p99),
+            ])
+        }
+        out += timelineTable.render()
+        let stored = summaries.reduce(0) { $0 + $1.requests }
+        out += """
+
+            produced \(produced) records; stored \(stored) requests + \(deadLetters) dead letters = \(stored + deadLetters) \
+            (\(stored + deadLetters == Int64(produced) ? "every record accounted for" : "MISMATCH"))
+            flushes \(statistics.flushes), failed \(statistics.failedFlushes), fenced \(statistics.fencedFlushes), \
+            pauses \(statistics.pauses); \(String(format: "%.1f", elapsed.seconds)) s end to end
+
+            Ask PostgreSQL anything, e.g.:
+              SELECT model, dl_hist_quantile(dl_hist_merge_agg(ttft_ms), 0.99) AS p99_ttft_ms
+              FROM dl_windows WHERE window_start >= now() - interval '1 hour' GROUP BY model;
+
+            """
+        return out
+    }
+
+    private func ms(_ value: Double?) -> String {
+        guard let value else { return "–" }
+        return value >= 1000 ? String(format: "%.2f s", value / 1000) : String(format: "%.1f ms", value)
+    }
+}
+
+func say(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// A plain fixed-width text table for terminal output.
+struct TextTable {
+    var columns: [String]
+    var rows: [[String]] = []
+    init(columns: [String]) { self.columns = columns }
+    mutating func add(_ row: [String]) { rows.append(row) }
+    func render() -> String {
+        var widths = columns.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i < 2 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[i] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+        var out = line(columns) + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for row in rows { out += line(row) + "\n" }
+        return out
+    }
+}

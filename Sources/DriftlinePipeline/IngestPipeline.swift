@@ -1,0 +1,64 @@
+public import DriftlineStore
+import DriftlineKafka
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// One `driftline run` consumer-group member: Kafka → decode → window aggregation → Postgres.
+/// A ServiceLifecycle service: on graceful shutdown (SIGTERM/SIGINT through a ServiceGroup) or
+/// cancellation it stops polling, flushes what it has consumed, and leaves the group cleanly.
+public final class IngestPipeline: Service, Sendable {
+    public let configuration: PipelineConfiguration
+    public let store: AggregateStore
+    private let logger: Logger
+    private let counters = IngestCounters()
+    private let consumerBox = Mutex<KafkaConsumer?>(nil)
+    private let stopRequested = Mutex(false)
+
+    public init(configuration: PipelineConfiguration, store: AggregateStore, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        // Every member migrates at start; the migrator's advisory lock makes that safe.
+        try await Migrator().migrate(client: store.client, logger: logger)
+        let kafka = configuration.kafka
+        var settings = KafkaConfiguration(bootstrapServers: kafka.brokers)
+        settings.groupID = kafka.groupID
+        settings.clientID = kafka.clientID
+        settings.properties = try configuration.resolvedKafkaProperties()
+        let consumer = try KafkaConsumer(configuration: settings, maxBatchSize: kafka.batchSize, logger: logger)
+        try consumer.subscribe(topics: kafka.topics.map(\.name))
+        consumerBox.withLock { $0 = consumer }
+        if stopRequested.withLock({ $0 }) { consumer.stop() }
+        logger.info(
+            "consuming",
+            metadata: [
+                "brokers": "\(kafka.brokers)", "group": "\(kafka.groupID)",
+                "topics": "\(kafka.topics.map(\.name).joined(separator: ","))",
+            ])
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                let handler = IngestHandler(
+                    configuration: configuration, store: store, counters: counters, logger: logger)
+                try await consumer.run(handler: handler)
+            } onCancel: {
+                consumer.stop()
+            }
+        } onGracefulShutdown: {
+            consumer.stop()
+        }
+        logger.info("consumer closed", metadata: ["statistics": "\(statistics)"])
+    }
+
+    /// Asks the pipeline to stop: it flushes what it consumed and leaves the group. Thread-safe.
+    public func stop() {
+        stopRequested.withLock { $0 = true }
+        consumerBox.withLock { $0?.stop() }
+    }
+
+    /// Counters since start; safe to read from any thread.
+    public var statistics: IngestStatistics { counters.snapshot }
+}

@@ -1,0 +1,277 @@
+public import Logging
+public import PostgresNIO
+import DriftlineStats
+import Foundation
+
+/// Writes flushes (aggregates + dead letters + offsets) in one transaction each, and reads
+/// stored offsets. All writes merge: counts add and histograms merge, so late events, several
+/// consumers and any number of flushes per window combine correctly.
+public struct AggregateStore: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+    /// Attempts for a flush that hits a deadlock or serialization failure with another writer.
+    public var conflictRetries = 5
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Writes the batch in one transaction. The offsets go first, conditionally on the stored
+    /// offsets being the expected ones (optimistic fencing): a writer that lost its partitions
+    /// without noticing, or whose earlier commit went through unacknowledged, gets `.fenced` and
+    /// writes nothing, so no record is ever counted twice.
+    public func write(_ batch: FlushBatch) async throws -> FlushOutcome {
+        if batch.isEmpty { return .committed }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await writeOnce(batch)
+            } catch let error as PSQLError where Self.isTransient(error) && attempt < conflictRetries {
+                logger.warning(
+                    "flush conflicted with another writer; retrying",
+                    metadata: ["attempt": "\(attempt)", "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+            }
+        }
+    }
+
+    static func isTransient(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
+    }
+
+    private struct Fenced: Error { var partitions: [SourcePartition] }
+
+    private func writeOnce(_ batch: FlushBatch) async throws -> FlushOutcome {
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                let fenced = try await advanceOffsets(batch, on: connection)
+                if !fenced.isEmpty { throw Fenced(partitions: fenced) }
+                try await upsertWindows(batch.windows, on: connection)
+                try await insertDeadLetters(batch, on: connection)
+            }
+            return .committed
+        } catch let fenced as Fenced {
+            return .fenced(fenced.partitions)
+        } catch let error as PostgresTransactionError {
+            if let fenced = error.closureError as? Fenced { return .fenced(fenced.partitions) }
+            if let inner = error.closureError as? PSQLError { throw inner }
+            throw error
+        }
+    }
+
+    private func advanceOffsets(_ batch: FlushBatch, on connection: PostgresConnection) async throws
+        -> [SourcePartition]
+    {
+        guard !batch.offsets.isEmpty else { return [] }
+        var binds = PostgresBindings(capacity: 7)
+        binds.append(batch.consumerGroup)
+        binds.append(batch.offsets.map(\.partition.topic))
+        binds.append(batch.offsets.map(\.partition.partition))
+        binds.append(batch.offsets.map { $0.expected ?? -1 })
+        binds.append(batch.offsets.map(\.next))
+        binds.append(batch.offsets.map(\.records))
+        binds.append(batch.offsets.map(\.deadLetters))
+        let sql = """
+            WITH input AS (
+                SELECT * FROM unnest($2::text[], $3::int4[], $4::int8[], $5::int8[], $6::int8[], $7::int8[])
+                    AS t(topic, partition, expected, next, records, dead)
+            ), updated AS (
+                UPDATE dl_consumer_offsets o
+                SET next_offset = i.next, records = o.records + i.records,
+                    dead_letters = o.dead_letters + i.dead, updated_at = now()
+                FROM input i
+                WHERE o.consumer_group = $1 AND o.topic = i.topic AND o.partition = i.partition
+                  AND i.expected >= 0 AND o.next_offset = i.expected
+                RETURNING o.topic, o.partition
+            ), inserted AS (
+                INSERT INTO dl_consumer_offsets (consumer_group, topic, partition, next_offset, records, dead_letters)
+                SELECT $1, topic, partition, next, records, dead FROM input WHERE expected < 0
+                ON CONFLICT DO NOTHING
+                RETURNING topic, partition
+            )
+            SELECT topic, partition FROM updated UNION ALL SELECT topic, partition FROM inserted
+            """
+        var advanced = Set<SourcePartition>()
+        let rows = try await query(connection, sql, binds)
+        for try await (topic, partition) in rows.decode((String, Int32).self) {
+            advanced.insert(SourcePartition(topic: topic, partition: partition))
+        }
+        return batch.offsets.map(\.partition).filter { !advanced.contains($0) }.sorted()
+    }
+
+    private func upsertWindows(_ windows: [WindowKey: WindowAggregate], on connection: PostgresConnection)
+        async throws
+    {
+        guard !windows.isEmpty else { return }
+        let rows = windows.sorted { $0.key < $1.key }
+        var binds = PostgresBindings(capacity: 26)
+        binds.append(rows.map(\.key.windowStart))
+        binds.append(rows.map(\.key.windowSeconds))
+        binds.append(rows.map(\.key.model))
+        binds.append(rows.map(\.key.provider))
+        binds.append(rows.map(\.key.app))
+        binds.append(rows.map(\.key.route))
+        binds.append(rows.map(\.key.tenant))
+        binds.append(rows.map(\.key.user))
+        binds.append(rows.map(\.key.team))
+        binds.append(rows.map(\.key.environment))
+        binds.append(rows.map(\.key.modelVersion))
+        binds.append(rows.map(\.key.labelsJSON))
+        binds.append(rows.map(\.value.requests))
+        binds.append(rows.map(\.value.errors))
+        binds.append(rows.map { Self.countsJSON($0.value.errorsByType) })
+        binds.append(rows.map(\.value.lateEvents))
+        binds.append(rows.map(\.value.inputTokens))
+        binds.append(rows.map(\.value.outputTokens))
+        binds.append(rows.map(\.value.cachedInputTokens))
+        binds.append(rows.map(\.value.cacheWriteTokens))
+        binds.append(rows.map(\.value.reasoningTokens))
+        binds.append(rows.map(\.value.ttftMilliseconds.postgresLiteral))
+        binds.append(rows.map(\.value.tpotMilliseconds.postgresLiteral))
+        binds.append(rows.map(\.value.latencyMilliseconds.postgresLiteral))
+        binds.append(rows.map(\.value.inputTokensDistribution.postgresLiteral))
+        binds.append(rows.map(\.value.outputTokensDistribution.postgresLiteral))
+        let sql = """
+            INSERT INTO dl_windows AS w (
+                window_start, window_seconds, model, provider, app, route, tenant, user_id, team, environment,
+                model_version, labels, requests, errors, errors_by_type, late_events, input_tokens, output_tokens,
+                cached_input_tokens, cache_write_tokens, reasoning_tokens,
+                ttft_ms, tpot_ms, latency_ms, input_tokens_dist, output_tokens_dist)
+            SELECT to_timestamp(ws), wsec, model, provider, app, route, tenant, user_id, team, environment,
+                   model_version, labels::jsonb, requests, errors, errors_by_type::jsonb, late, input_tokens,
+                   output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
+                   h1::dl_histogram, h2::dl_histogram, h3::dl_histogram, h4::dl_histogram, h5::dl_histogram
+            FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[],
+                        $15::text[], $16::int8[], $17::int8[], $18::int8[], $19::int8[], $20::int8[], $21::int8[],
+                        $22::text[], $23::text[], $24::text[], $25::text[], $26::text[])
+                AS t(ws, wsec, model, provider, app, route, tenant, user_id, team, environment, model_version,
+                     labels, requests, errors, errors_by_type, late, input_tokens, output_tokens,
+                     cached_input_tokens, cache_write_tokens, reasoning_tokens, h1, h2, h3, h4, h5)
+            ON CONFLICT (window_start, window_seconds, model, provider, app, route, tenant, user_id, team,
+                         environment, model_version, labels)
+            DO UPDATE SET
+                requests = w.requests + EXCLUDED.requests,
+                errors = w.errors + EXCLUDED.errors,
+                errors_by_type = dl_counts_add(w.errors_by_type, EXCLUDED.errors_by_type),
+                late_events = w.late_events + EXCLUDED.late_events,
+                input_tokens = w.input_tokens + EXCLUDED.input_tokens,
+                output_tokens = w.output_tokens + EXCLUDED.output_tokens,
+                cached_input_tokens = w.cached_input_tokens + EXCLUDED.cached_input_tokens,
+                cache_write_tokens = w.cache_write_tokens + EXCLUDED.cache_write_tokens,
+                reasoning_tokens = w.reasoning_tokens + EXCLUDED.reasoning_tokens,
+                ttft_ms = dl_hist_merge(w.ttft_ms, EXCLUDED.ttft_ms),
+                tpot_ms = dl_hist_merge(w.tpot_ms, EXCLUDED.tpot_ms),
+                latency_ms = dl_hist_merge(w.latency_ms, EXCLUDED.latency_ms),
+                input_tokens_dist = dl_hist_merge(w.input_tokens_dist, EXCLUDED.input_tokens_dist),
+                output_tokens_dist = dl_hist_merge(w.output_tokens_dist, EXCLUDED.output_tokens_dist),
+                updated_at = now()
+            """
+        try await query(connection, sql, binds)
+    }
+
+    private func insertDeadLetters(_ batch: FlushBatch, on connection: PostgresConnection) async throws {
+        guard !batch.deadLetters.isEmpty else { return }
+        let letters = batch.deadLetters
+        var binds = PostgresBindings(capacity: 12)
+        binds.append(batch.consumerGroup)
+        binds.append(letters.map(\.partition.topic))
+        binds.append(letters.map(\.partition.partition))
+        binds.append(letters.map(\.offset))
+        binds.append(letters.map { $0.key != nil })
+        binds.append(letters.map { Self.hex($0.key ?? []) })
+        binds.append(letters.map { $0.timestampMilliseconds ?? -1 })
+        binds.append(letters.map(\.errorCode))
+        binds.append(letters.map { Self.textSafe($0.reason) })
+        binds.append(letters.map { $0.payload != nil })
+        binds.append(letters.map { Self.hex($0.payload ?? []) })
+        binds.append(letters.map { Int32(clamping: $0.payloadSize) })
+        let sql = """
+            INSERT INTO dl_dead_letters (consumer_group, topic, partition, "offset", record_key, record_timestamp,
+                                         error_code, reason, payload, payload_size)
+            SELECT $1, topic, partition, off,
+                   CASE WHEN has_key THEN decode(key_hex, 'hex') END,
+                   CASE WHEN ts >= 0 THEN to_timestamp(ts / 1000.0) END,
+                   code, reason,
+                   CASE WHEN has_payload THEN decode(payload_hex, 'hex') END,
+                   size
+            FROM unnest($2::text[], $3::int4[], $4::int8[], $5::bool[], $6::text[], $7::int8[], $8::text[],
+                        $9::text[], $10::bool[], $11::text[], $12::int4[])
+                AS t(topic, partition, off, has_key, key_hex, ts, code, reason, has_payload, payload_hex, size)
+            ON CONFLICT (consumer_group, topic, partition, "offset") DO NOTHING
+            """
+        try await query(connection, sql, binds)
+    }
+
+    /// The stored next offset of each partition of `topics` for the consumer group.
+    public func storedOffsets(group: String, topics: [String]) async throws -> [SourcePartition: Int64] {
+        let rows = try await client.query(
+            "SELECT topic, partition, next_offset FROM dl_consumer_offsets WHERE consumer_group = \(group) AND topic = ANY(\(topics))",
+            logger: logger)
+        var offsets: [SourcePartition: Int64] = [:]
+        for try await (topic, partition, next) in rows.decode((String, Int32, Int64).self) {
+            offsets[SourcePartition(topic: topic, partition: partition)] = next
+        }
+        return offsets
+    }
+
+    @discardableResult
+    private func query(_ connection: PostgresConnection, _ sql: String, _ binds: PostgresBindings) async throws
+        -> PostgresRowSequence
+    {
+        do {
+            return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        } catch let error as PSQLError {
+            throw error
+        }
+    }
+
+    static func countsJSON(_ counts: [String: Int64]) -> String {
+        var text = "{"
+        for (index, key) in counts.keys.sorted().enumerated() {
+            if index > 0 { text += "," }
+            text += jsonString(key) + ":" + String(counts[key] ?? 0)
+        }
+        return text + "}"
+    }
+
+    /// A JSON string literal; also used to build the canonical labels key.
+    public static func jsonString(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\0": out += "\\uFFFD"  // Postgres text and jsonb cannot hold NUL
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func textSafe(_ text: String) -> String {
+        text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

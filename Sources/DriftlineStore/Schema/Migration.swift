@@ -1,0 +1,21 @@
+/// One versioned schema change. Each statement runs on its own (the extended query protocol
+/// takes one statement per query); all statements of all pending migrations run in one transaction.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let statements: [String]
+
+    public init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
+}
+
+extension Migration {
+    /// Every migration, in order. Append new ones; never edit one that has shipped.
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "histogram type and functions", statements: HistogramSQL.statements),
+        Migration(version: 2, name: "windows, offsets, dead letters", statements: CoreSchemaSQL.statements),
+    ]
+}

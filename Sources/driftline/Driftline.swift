@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Driftline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "driftline",
+        abstract: "LLM observability and drift monitoring: Kafka request logs → windowed aggregates in Postgres.",
+        subcommands: [RunCommand.self, MigrateCommand.self, GenerateCommand.self, DemoCommand.self]
+    )
+}

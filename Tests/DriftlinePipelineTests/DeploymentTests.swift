@@ -1,0 +1,529 @@
+import DriftlineStats
+import DriftlineTestSupport
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+import Yams
+
+@testable import DriftlinePipeline
+@testable import DriftlineStore
+
+/// The `docker compose up` way in and the Grafana dashboards, checked without a Docker engine:
+/// the wiring of compose.yaml, the image recipe, and every dashboard query run against a real,
+/// migrated PostgreSQL.
+@Suite("Deployment")
+struct DeploymentTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    // MARK: compose.yaml
+
+    @Test func composeDefinesTheStack() throws {
+        let compose = try ComposeFile.load()
+        for name in ["kafka", "kafka-init", "postgres", "driftline", "generator", "grafana"] {
+            #expect(compose.services[name] != nil, "compose.yaml has no service \(name)")
+        }
+        #expect(compose.document["version"] == nil, "the Compose Specification has no `version:` key")
+    }
+
+    @Test func everyPublishedPortIsBoundToLoopback() throws {
+        let compose = try ComposeFile.load()
+        var published = 0
+        for (name, service) in compose.services {
+            for port in service["ports"] as? [Any] ?? [] {
+                published += 1
+                if let long = port as? [String: Any] {
+                    #expect(
+                        long["host_ip"] as? String == "127.0.0.1", "\(name): port \(long) is not bound to 127.0.0.1")
+                } else {
+                    let text = "\(port)"
+                    #expect(text.hasPrefix("127.0.0.1:"), "\(name): port '\(text)' is not bound to 127.0.0.1")
+                }
+            }
+        }
+        #expect(published >= 3, "Kafka, Postgres and Grafana are published for the host")
+    }
+
+    @Test func noPasswordIsWrittenInTheComposeFile() throws {
+        let compose = try ComposeFile.load()
+        #expect(Self.literalPasswords(in: compose.document) == [])
+    }
+
+    /// The check above must catch what it is meant to catch.
+    @Test func theLiteralPasswordCheckFindsLiterals() {
+        let services: [String: Any] = [
+            "a": ["environment": ["POSTGRES_PASSWORD": "hunter2", "PASSWORD_FILE": "/run/secrets/p"]],
+            "b": ["environment": ["DB_PASSWORD=letmein", "OTHER_PASSWORD=${OTHER_PASSWORD:?set it}"]],
+            "c": ["environment": ["DATABASE_URL": "postgres://u:secret@db/x", "OK_URL": "postgres://u:${P}@db/x"]],
+            "d": ["environment": ["X_PASSWORD": "${X_PASSWORD:-fallback}", "Y_PASSWORD": "${Y_PASSWORD}"]],
+        ]
+        let document: [String: Any] = ["services": services]
+        #expect(
+            Set(Self.literalPasswords(in: document)) == [
+                "services.a.environment.POSTGRES_PASSWORD", "services.b.environment[0]",
+                "services.c.environment.DATABASE_URL", "services.d.environment.X_PASSWORD",
+            ])
+    }
+
+    @Test func everyBindMountAndBuildContextExists() throws {
+        let compose = try ComposeFile.load()
+        let declaredVolumes = Set((compose.document["volumes"] as? [String: Any] ?? [:]).keys)
+        for (name, service) in compose.services {
+            for mount in compose.mounts(of: name) {
+                if mount.isBind {
+                    let url = Self.root.appendingPathComponent(mount.source)
+                    #expect(
+                        FileManager.default.fileExists(atPath: url.path),
+                        "\(name) mounts \(mount.source), which is not in the repository")
+                } else {
+                    #expect(
+                        declaredVolumes.contains(mount.source), "\(name) uses the undeclared volume \(mount.source)")
+                }
+            }
+            if let context = service["build"] as? String {
+                let dockerfile = Self.root.appendingPathComponent(context).appendingPathComponent("Dockerfile")
+                #expect(
+                    FileManager.default.fileExists(atPath: dockerfile.path),
+                    "\(name) builds from \(context) without a Dockerfile")
+            }
+        }
+    }
+
+    @Test func dependenciesNameDefinedServicesWithUsableConditions() throws {
+        let compose = try ComposeFile.load()
+        var conditions = 0
+        for (name, service) in compose.services {
+            guard let dependsOn = service["depends_on"] else { continue }
+            guard let map = dependsOn as? [String: Any] else {
+                Issue.record("\(name): depends_on should use the long form with a condition")
+                continue
+            }
+            for (dependency, value) in map {
+                guard let target = compose.services[dependency] else {
+                    Issue.record("\(name) depends on \(dependency), which is not a service")
+                    continue
+                }
+                let condition = (value as? [String: Any])?["condition"] as? String
+                conditions += 1
+                switch condition {
+                case "service_healthy":
+                    #expect(
+                        target["healthcheck"] != nil,
+                        "\(name) waits for \(dependency) to be healthy, which has no healthcheck")
+                case "service_completed_successfully":
+                    let restart = target["restart"].map { "\($0)" } ?? "no"
+                    #expect(
+                        restart == "no" || restart == "false", "\(dependency) must run once for \(name) to wait for it")
+                case "service_started":
+                    break
+                default:
+                    Issue.record("\(name) → \(dependency): unknown condition \(condition ?? "nil")")
+                }
+            }
+        }
+        #expect(conditions >= 5)
+    }
+
+    @Test func theTopicIsCreatedWithEightPartitionsAndAutoCreationIsOff() throws {
+        let compose = try ComposeFile.load()
+        let command = compose.command(of: "kafka-init")
+        #expect(command.first?.hasSuffix("kafka-topics.sh") == true)
+        #expect(command.contains("--create") && command.contains("--if-not-exists"))
+        #expect(Self.option("--topic", in: command) == "llm.requests")
+        #expect(Self.option("--partitions", in: command) == "8")
+        let kafka = compose.environment(of: "kafka")
+        #expect(kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false")
+        #expect(kafka["KAFKA_ADVERTISED_LISTENERS"]?.contains("PLAINTEXT://kafka:9092") == true)
+    }
+
+    /// driftline runs with a config file from the repository that loads and validates with the
+    /// environment compose gives it, reads the topic kafka-init creates and the generator writes.
+    @Test func driftlineRunsWithAConfigurationThatLoads() throws {
+        let compose = try ComposeFile.load()
+        let command = compose.command(of: "driftline")
+        #expect(command.first == "run")
+        let containerPath = try #require(Self.option("--config", in: command), "driftline's command has no --config")
+        let mount = try #require(
+            compose.mounts(of: "driftline").first { $0.target == containerPath && $0.isBind },
+            "\(containerPath) is not mounted from the repository")
+        let file = Self.root.appendingPathComponent(mount.source).path
+        let environment = compose.environment(of: "driftline")
+        let configuration = try PipelineConfiguration.load(file: file, environment: environment)
+        #expect(configuration.kafka.brokers == "kafka:9092")
+        let url = try configuration.databaseURL()
+        #expect(url.host == "postgres" && url.database == "driftline" && url.username == "driftline")
+        // The defaults in the file and in compose agree, so overriding one alone is not needed.
+        let fileOnly = try PipelineConfiguration.load(file: file, environment: [:])
+        #expect(fileOnly.kafka.brokers == configuration.kafka.brokers)
+        #expect(try fileOnly.databaseURL() == url)
+
+        let created = Self.option("--topic", in: compose.command(of: "kafka-init"))
+        #expect(configuration.kafka.topics.map(\.name) == [created].compactMap { $0 })
+        let generator = compose.command(of: "generator")
+        #expect(generator.first == "generate")
+        #expect(Self.option("--topic", in: generator) ?? "llm.requests" == created)
+        #expect(Self.option("--brokers", in: generator) == "kafka:9092")
+        #expect(Self.option("--count", in: generator) == "0")
+    }
+
+    @Test func grafanaLoadsTheProvisionedDashboards() throws {
+        let compose = try ComposeFile.load()
+        let provider = try #require(
+            (try Self.yaml("dashboards/provisioning/dashboards/driftline.yaml")["providers"] as? [[String: Any]])?.first
+        )
+        let path = try #require((provider["options"] as? [String: Any])?["path"] as? String)
+        let mounts = compose.mounts(of: "grafana")
+        #expect(mounts.contains { $0.source == "./dashboards/json" && $0.target == path })
+        #expect(
+            mounts.contains { $0.source == "./dashboards/provisioning" && $0.target == "/etc/grafana/provisioning" })
+        if let home = compose.environment(of: "grafana")["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"] {
+            #expect(home.hasPrefix(path + "/"))
+            let file = Self.root.appendingPathComponent("dashboards/json").appendingPathComponent(
+                String(home.dropFirst(path.count + 1)))
+            #expect(
+                FileManager.default.fileExists(atPath: file.path),
+                "the home dashboard \(home) is not in dashboards/json")
+        }
+        let environment = compose.environment(of: "grafana")
+        #expect(environment["GF_AUTH_ANONYMOUS_ENABLED"] == "true")
+        #expect(environment["GF_AUTH_ANONYMOUS_ORG_ROLE"] == "Viewer")
+    }
+
+    // MARK: Dockerfile
+
+    @Test func theImageBuildsWithLibrdkafkaAndRunsItWithoutRoot() throws {
+        let stages = try Self.text("Dockerfile").components(separatedBy: "\nFROM ").dropFirst()
+        #expect(stages.count == 2, "a build stage and a runtime stage")
+        let build = try #require(stages.first)
+        let runtime = try #require(stages.last)
+        #expect(build.hasPrefix("swift:6.1-bookworm AS build"))
+        #expect(build.contains("librdkafka-dev"))
+        #expect(build.contains("swift build -c release --product driftline --static-swift-stdlib"))
+        #expect(runtime.hasPrefix("debian:bookworm-slim"))
+        #expect(runtime.contains("librdkafka1") && runtime.contains("ca-certificates"))
+        #expect(runtime.contains("COPY --from=build "))
+        let user = runtime.split(separator: "\n").last { $0.hasPrefix("USER ") }
+        #expect(user != nil && user?.hasPrefix("USER root") == false && user?.hasPrefix("USER 0") == false)
+        #expect(runtime.contains(#"ENTRYPOINT ["/usr/local/bin/driftline"]"#))
+        let ignored = try Self.text(".dockerignore").split(separator: "\n").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        #expect(ignored.contains(".build*") && ignored.contains(".git"))
+    }
+
+    // MARK: Grafana
+
+    @Test func theDatasourceIsTheOneTheDashboardsUse() throws {
+        let datasource = try #require(
+            (try Self.yaml("dashboards/provisioning/datasources/driftline.yaml")["datasources"] as? [[String: Any]])?
+                .first)
+        #expect(datasource["uid"] as? String == "driftline-pg")
+        #expect(datasource["type"] as? String == "grafana-postgresql-datasource")
+        #expect(datasource["user"] as? String == "driftline")
+        let json = datasource["jsonData"] as? [String: Any] ?? [:]
+        #expect(json["database"] as? String == "driftline")
+        #expect(json["sslmode"] as? String == "disable")
+        #expect(datasource["secureJsonData"] == nil, "no password in the repository")
+
+        let queries = try Self.dashboardQueries()
+        #expect(queries.count >= 15)
+        for query in queries {
+            #expect(
+                query.datasourceUID == "driftline-pg", "\(query.title) uses datasource \(query.datasourceUID ?? "nil")")
+        }
+    }
+
+    @Test func panelsUseRawSQLInTheFormatTheirVisualizationNeeds() throws {
+        let queries = try Self.dashboardQueries()
+        let titles = Set(queries.map(\.title))
+        for wanted in [
+            "Requests/s by model", "Error rate by model", "TTFT p50 / p95 / p99 by model", "TPOT p99 by model",
+            "End-to-end latency p99 by model", "Tokens/s by kind", "Errors/s by type", "Top tenants by requests",
+            "Late events by model", "Dead letters by topic", "Consumer offsets", "variable model", "variable tenant",
+        ] {
+            #expect(titles.contains(wanted), "the dashboard has no panel \(wanted)")
+        }
+        for query in queries where !query.isVariable {
+            #expect(query.rawQuery, "\(query.title) is not a raw SQL query")
+            #expect(query.format == (query.panelType == "timeseries" ? "time_series" : "table"), "\(query.title)")
+        }
+        for query in queries where query.title != "Consumer offsets" {
+            #expect(query.sql.contains("$__timeFilter("), "\(query.title) ignores the time range")
+        }
+    }
+
+    /// Every panel's SQL and every variable's query runs against a migrated database holding a
+    /// couple of windows, an offset and a dead letter, and returns rows, with the Grafana macros
+    /// expanded as Grafana's PostgreSQL datasource does, for one selected value and for "All".
+    @Test func everyDashboardQueryRunsAgainstTheMigratedSchema() async throws {
+        let queries = try Self.dashboardQueries()
+        try await withTestClient { client, _ in
+            let logger = Logger(label: "test")
+            try await Migrator().migrate(client: client, logger: logger)
+            let store = AggregateStore(client: client, logger: logger)
+            #expect(try await store.write(Self.sampleBatch()) == .committed)
+
+            for selection in [["model": "'gpt-4o'", "tenant": "'acme'"], ["model": "'*'", "tenant": "'*'"]] {
+                for query in queries {
+                    let sql = Self.expandGrafanaMacros(query.sql, variables: selection)
+                    if let leftover = sql.firstMatch(of: #/\$[A-Za-z_{]/#) {
+                        let near = sql[leftover.range.lowerBound...].prefix(30)
+                        Issue.record("\(query.title): unexpanded Grafana variable at '\(near)'")
+                        continue
+                    }
+                    do {
+                        var rows = 0
+                        var columns: [String] = []
+                        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
+                            if rows == 0 { columns = row.map(\.columnName) }
+                            rows += 1
+                        }
+                        #expect(rows > 0, "\(query.title) returned no rows for \(selection)\n\(sql)")
+                        if query.format == "time_series" {
+                            #expect(
+                                columns.first == "time",
+                                "\(query.title): a time series starts with a `time` column, got \(columns)")
+                        }
+                    } catch {
+                        Issue.record("\(query.title) fails: \(String(reflecting: error))\n\(sql)")
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    static func text(_ path: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    static func yaml(_ path: String) throws -> [String: Any] {
+        try #require(try Yams.load(yaml: text(path)) as? [String: Any], "\(path) is not a YAML mapping")
+    }
+
+    /// The value after `name` in an argument list.
+    static func option(_ name: String, in arguments: [String]) -> String? {
+        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+        return arguments[index + 1]
+    }
+
+    /// Paths to the settings that hold a password written in the file. A password may only come
+    /// from the environment (`${NAME}`, `${NAME:?message}`; a `:-default` would be a literal), and
+    /// a `…_FILE` key names a file holding it. URLs must not carry a literal password either.
+    static func literalPasswords(in value: Any, path: String = "") -> [String] {
+        func isLiteral(_ value: Any) -> Bool {
+            guard let text = value as? String else { return true }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            return !trimmed.isEmpty
+                && trimmed.wholeMatch(of: #/\$\{[A-Za-z_][A-Za-z0-9_]*(:?\?[^}]*|:-)?\}|\$[A-Za-z_][A-Za-z0-9_]*/#)
+                    == nil
+        }
+        func isPasswordKey(_ key: String) -> Bool {
+            let upper = key.uppercased()
+            return upper.contains("PASSWORD") && !upper.hasSuffix("_FILE")
+        }
+        func hasURLPassword(_ text: String) -> Bool {
+            guard let match = text.firstMatch(of: #/[a-z][a-z0-9+.-]*://[^/:@\s]+:([^@\s]+)@/#) else { return false }
+            return isLiteral(String(match.1))
+        }
+        let prefix = path.isEmpty ? "" : path + "."
+        if let map = value as? [String: Any] {
+            return map.keys.sorted().flatMap { key -> [String] in
+                let child = map[key] as Any
+                if isPasswordKey(key), !(child is [String: Any]), !(child is [Any]), isLiteral(child) {
+                    return [prefix + key]
+                }
+                return literalPasswords(in: child, path: prefix + key)
+            }
+        }
+        if let list = value as? [Any] {
+            return list.enumerated().flatMap { index, element -> [String] in
+                let elementPath = "\(path)[\(index)]"
+                if let entry = element as? String, let equals = entry.firstIndex(of: "="),
+                    isPasswordKey(String(entry[..<equals])), isLiteral(String(entry[entry.index(after: equals)...]))
+                {
+                    return [elementPath]
+                }
+                return literalPasswords(in: element, path: elementPath)
+            }
+        }
+        if let text = value as? String, hasURLPassword(text) { return [path] }
+        return []
+    }
+
+    struct DashboardQuery: Sendable {
+        var title: String
+        var panelType: String
+        var isVariable: Bool
+        var datasourceUID: String?
+        var format: String?
+        var rawQuery: Bool
+        var sql: String
+    }
+
+    /// Every panel target's raw SQL (rows included) and every query variable of the dashboards.
+    static func dashboardQueries() throws -> [DashboardQuery] {
+        let folder = root.appendingPathComponent("dashboards/json")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+            .sorted()
+        #expect(files.contains("llm-overview.json"))
+        var queries: [DashboardQuery] = []
+        for file in files {
+            let data = try Data(contentsOf: folder.appendingPathComponent(file))
+            let dashboard = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(file)")
+            func uid(_ datasource: Any?) -> String? { (datasource as? [String: Any])?["uid"] as? String }
+            func collect(_ panels: [[String: Any]]) {
+                for panel in panels {
+                    let title = panel["title"] as? String ?? "untitled"
+                    let type = panel["type"] as? String ?? ""
+                    for target in panel["targets"] as? [[String: Any]] ?? [] {
+                        queries.append(
+                            DashboardQuery(
+                                title: title, panelType: type, isVariable: false,
+                                datasourceUID: uid(target["datasource"]) ?? uid(panel["datasource"]),
+                                format: target["format"] as? String, rawQuery: target["rawQuery"] as? Bool ?? false,
+                                sql: target["rawSql"] as? String ?? ""))
+                    }
+                    collect(panel["panels"] as? [[String: Any]] ?? [])
+                }
+            }
+            collect(dashboard["panels"] as? [[String: Any]] ?? [])
+            let variables = (dashboard["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []
+            for variable in variables where variable["type"] as? String == "query" {
+                // Older dashboards keep a variable's SQL as a string, newer ones as {rawSql: …}.
+                let query = variable["query"]
+                let sql = query as? String ?? (query as? [String: Any])?["rawSql"] as? String ?? ""
+                queries.append(
+                    DashboardQuery(
+                        title: "variable \(variable["name"] as? String ?? "?")", panelType: "variable",
+                        isVariable: true,
+                        datasourceUID: uid(variable["datasource"]), format: "table", rawQuery: true, sql: sql))
+            }
+        }
+        return queries
+    }
+
+    /// Grafana's PostgreSQL macros as its datasource expands them (a one-minute interval, a
+    /// range around the sample data), and the template variables as given.
+    static func expandGrafanaMacros(_ sql: String, variables: [String: String]) -> String {
+        var sql = sql.replacing(#/\$__timeGroupAlias\(\s*([A-Za-z_][A-Za-z0-9_.]*)\s*,\s*\$__interval\s*\)/#) { match in
+            "floor(extract(epoch from \(match.1))/60)*60 AS \"time\""
+        }
+        sql = sql.replacing(#/\$__timeFilter\(\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\)/#) { match in
+            "\(match.1) BETWEEN '2000-01-01T00:00:00Z' AND '2100-01-01T00:00:00Z'"
+        }
+        sql = sql.replacingOccurrences(of: "$__interval_ms", with: "60000")
+        for (name, value) in variables.sorted(by: { $0.key.count > $1.key.count }) {
+            sql = sql.replacingOccurrences(of: "${\(name)}", with: value).replacingOccurrences(
+                of: "$\(name)", with: value)
+        }
+        return sql
+    }
+
+    /// Two models and tenants in two windows, an offset and a dead letter whose bytes are not UTF-8.
+    static func sampleBatch() -> FlushBatch {
+        let start: Int64 = 1_780_315_200  // 2026-06-01T12:00:00Z
+        func aggregate(requests: Int64, ttft: Double, errors: [String: Int64]) -> WindowAggregate {
+            var aggregate = WindowAggregate()
+            aggregate.requests = requests
+            aggregate.errors = errors.values.reduce(0, +)
+            aggregate.errorsByType = errors
+            aggregate.lateEvents = 1
+            aggregate.inputTokens = requests * 400
+            aggregate.outputTokens = requests * 120
+            aggregate.cachedInputTokens = requests * 100
+            aggregate.reasoningTokens = requests * 10
+            for index in 0..<Int(requests) {
+                let jitter = Double(index % 10)
+                aggregate.ttftMilliseconds.record(ttft + jitter * 20)
+                aggregate.tpotMilliseconds.record(15 + jitter)
+                aggregate.latencyMilliseconds.record(ttft + 1500 + jitter * 50)
+                aggregate.inputTokensDistribution.record(400)
+                aggregate.outputTokensDistribution.record(120)
+            }
+            return aggregate
+        }
+        let partition = SourcePartition(topic: "llm.requests", partition: 0)
+        return FlushBatch(
+            consumerGroup: "driftline",
+            windows: [
+                WindowKey(
+                    windowStart: start, windowSeconds: 60, model: "gpt-4o", provider: "openai", app: "chat",
+                    tenant: "acme", environment: "prod"): aggregate(
+                        requests: 40, ttft: 300, errors: ["timeout": 2, "rate_limit": 1]),
+                WindowKey(
+                    windowStart: start + 60, windowSeconds: 60, model: "claude-sonnet", provider: "anthropic",
+                    app: "chat", tenant: "globex", environment: "prod"): aggregate(
+                        requests: 25, ttft: 450, errors: [:]),
+            ],
+            deadLetters: [
+                DeadLetter(
+                    partition: partition, offset: 7, key: nil, timestampMilliseconds: nil, errorCode: "invalid_json",
+                    reason: "expected a JSON object", payload: Array("{\"model\": ".utf8) + [0xFF, 0xFE],
+                    payloadSize: 12)
+            ],
+            offsets: [OffsetAdvance(partition: partition, expected: nil, next: 66, records: 65, deadLetters: 1)])
+    }
+}
+
+/// compose.yaml, parsed, with the few readings the tests need. Variables are resolved the way
+/// compose does when they are unset: `${NAME:-default}` gives the default.
+struct ComposeFile {
+    var document: [String: Any]
+    var services: [String: [String: Any]]
+
+    static func load() throws -> ComposeFile {
+        let document = try DeploymentTests.yaml("compose.yaml")
+        let services = try #require(document["services"] as? [String: [String: Any]], "compose.yaml has no services")
+        return ComposeFile(document: document, services: services)
+    }
+
+    static func interpolate(_ text: String) -> String {
+        text.replacing(#/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/#) { match in String(match.2 ?? "") }
+    }
+
+    func command(of service: String) -> [String] {
+        switch services[service]?["command"] {
+        case let list as [Any]: return list.map { Self.interpolate("\($0)") }
+        case let text as String: return Self.interpolate(text).split(separator: " ").map(String.init)
+        default: return []
+        }
+    }
+
+    func environment(of service: String) -> [String: String] {
+        switch services[service]?["environment"] {
+        case let map as [String: Any]:
+            return map.mapValues { Self.interpolate("\($0)") }
+        case let list as [Any]:
+            var result: [String: String] = [:]
+            for entry in list.map({ "\($0)" }) {
+                guard let equals = entry.firstIndex(of: "=") else { continue }
+                result[String(entry[..<equals])] = Self.interpolate(String(entry[entry.index(after: equals)...]))
+            }
+            return result
+        default:
+            return [:]
+        }
+    }
+
+    struct Mount {
+        var source: String
+        var target: String
+        var isBind: Bool
+    }
+
+    func mounts(of service: String) -> [Mount] {
+        (services[service]?["volumes"] as? [Any] ?? []).compactMap { entry in
+            if let long = entry as? [String: Any] {
+                guard let source = long["source"] as? String, let target = long["target"] as? String else { return nil }
+                return Mount(source: source, target: target, isBind: long["type"] as? String == "bind")
+            }
+            let parts = Self.interpolate("\(entry)").split(separator: ":").map(String.init)
+            guard parts.count >= 2 else { return nil }
+            let isBind = parts[0].hasPrefix(".") || parts[0].hasPrefix("/") || parts[0].hasPrefix("~")
+            return Mount(source: parts[0], target: parts[1], isBind: isBind)
+        }
+    }
+}

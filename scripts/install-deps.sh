@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Driftline builds and tests with (fresh Debian 12 + Swift 6.3).
+set -euo pipefail
+need=()
+for pkg in librdkafka-dev postgresql; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+# Debian's postgresql package starts a cluster on 5432 at install; the tests and the demo run
+# their own throwaway clusters and do not need it.

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh Debian 12 machine: installs the Debian packages, starts a
+# throwaway PostgreSQL on a free loopback port, builds with warnings as errors, runs `swift test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+pgdir=$(mktemp -d /tmp/driftline-test-pg.XXXXXX)
+trap 'scripts/test-postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+eval "$(scripts/test-postgres.sh start "$pgdir")"
+echo "test PostgreSQL on 127.0.0.1:$POSTGRES_PORT"
+
+export DRIFTLINE_WERROR=1
+swift build --build-tests "$@"
+swift test --skip-build "$@"
