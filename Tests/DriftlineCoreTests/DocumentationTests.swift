@@ -36,7 +36,8 @@ struct DocumentationTests {
 
     @Test func formatPageExamplesDecode() throws {
         let page = try String(
-            contentsOf: Self.repositoryRoot.appendingPathComponent("docs/request-log-format.md"), encoding: .utf8)
+            contentsOf: Self.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        // The README's request-log section holds the one JSON example.
         let blocks = page.components(separatedBy: "```json\n").dropFirst().map {
             $0.components(separatedBy: "```")[0]
         }

@@ -27,7 +27,8 @@ extension EventTime {
     }
 
     /// Appends the RFC 3339 form; returns false, appending nothing, outside `supportedRange`.
-    func appendRFC3339(to bytes: inout [UInt8]) -> Bool {
+    @discardableResult
+    public func appendRFC3339(to bytes: inout [UInt8]) -> Bool {
         guard EventTime.supportedRange.contains(self) else { return false }
         let micros = microsecondsSinceEpoch
         let days = micros.floorDivided(by: RFC3339.microsecondsPerDay)

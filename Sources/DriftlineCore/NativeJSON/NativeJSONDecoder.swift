@@ -1,5 +1,5 @@
 /// Decodes and validates one native JSON request-log record (see
-/// `docs/request-log-format.md` and `schemas/llm-request.schema.json`) into an `LLMEvent`.
+/// the README's "Request log format" section and `schemas/llm-request.schema.json`) into an `LLMEvent`.
 ///
 /// A single pass over the bytes that also checks their UTF-8: keys are recognised from
 /// their bytes, numbers and timestamps are converted without intermediate strings, and

@@ -1,3 +1,5 @@
+import DriftlineCore
+
 /// Generates realistic LLM request logs in Driftline's native JSON format: several models and
 /// providers with log-normal latencies and token counts, tenants, apps and environments,
 /// errors of several kinds, cached and reasoning tokens, ~1 KB of prompt/response text, and a
@@ -221,7 +223,7 @@ public struct TrafficGenerator: Sendable {
     private func appendTime(_ micros: Int64, rfc3339: Bool, into out: inout [UInt8]) {
         if rfc3339 {
             out.append(UInt8(ascii: "\""))
-            RFC3339.append(microseconds: micros, into: &out)
+            EventTime(microsecondsSinceEpoch: micros).appendRFC3339(to: &out)
             out.append(UInt8(ascii: "\""))
         } else {
             // Epoch milliseconds with the microseconds as a fraction, so nothing is rounded away.
@@ -234,50 +236,5 @@ public struct TrafficGenerator: Sendable {
                 out.append(contentsOf: Array((String(repeating: "0", count: 3 - digits.count) + digits).utf8))
             }
         }
-    }
-}
-
-/// Formats timestamps as RFC 3339 in UTC with microseconds, without Foundation's formatters.
-enum RFC3339 {
-    static func append(microseconds: Int64, into out: inout [UInt8]) {
-        var seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
-        let micros = microseconds - seconds * 1_000_000
-        var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        seconds -= days * 86_400
-        // Civil date from days since 1970-01-01: Howard Hinnant, "chrono-Compatible Low-Level
-        // Date Algorithms", days_from_civil / civil_from_days.
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func digits(_ value: Int64, _ count: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<count { divisor *= 10 }
-            var v = value
-            while divisor > 0 {
-                out.append(UInt8(ascii: "0") + UInt8(v / divisor))
-                v %= divisor
-                divisor /= 10
-            }
-        }
-        digits(year, 4)
-        out.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        out.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        out.append(UInt8(ascii: "T"))
-        digits(seconds / 3600, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(seconds / 60 % 60, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(seconds % 60, 2)
-        out.append(UInt8(ascii: "."))
-        digits(micros, 6)
-        out.append(UInt8(ascii: "Z"))
     }
 }
