@@ -101,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlineCoreTests",
-            dependencies: ["DriftlineCore"],
+            dependencies: ["DriftlineCore", "DriftlineStats"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -122,16 +122,7 @@ struct Benchmarks {
                 partitions, Double(corpus.count) / rawElapsed.seconds))
 
         // 3. End to end into PostgreSQL.
-        var local: LocalPostgres?
-        let url: DatabaseURL
-        if let text = ProcessInfo.processInfo.environment["DATABASE_URL"] {
-            url = try DatabaseURL(parsing: text)
-        } else {
-            let postgres = try LocalPostgres()
-            try postgres.start()
-            local = postgres
-            url = postgres.url
-        }
+        let (url, local) = try LocalPostgres.databaseURL(environment: ProcessInfo.processInfo.environment)
         defer { local?.stop() }
         let configuration = {
             var configuration = PipelineConfiguration()

@@ -1,5 +1,6 @@
 import DriftlineKafka
 import DriftlinePipeline
+import DriftlineStats
 import DriftlineStore
 import DriftlineTestSupport
 import Foundation
@@ -64,7 +65,7 @@ struct CrashRecoveryTests {
                 try await waitUntil(timeout: .seconds(60), "the consumer to store something") {
                     try await storedRecordCount(client, group: "crash") > (storedAtKills.last ?? 0)
                 }
-                try await Task.sleep(for: .milliseconds(Int64(random.unit() * 1500)))
+                try await Task.sleep(for: .milliseconds(Int64(random.uniform() * 1500)))
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 kills += 1

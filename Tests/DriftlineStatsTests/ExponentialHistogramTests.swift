@@ -5,40 +5,6 @@ import Testing
 // Oracles here are independent of the histogram: sorted raw data for order statistics and counts,
 // `pow(2, i / 2^scale)` for bucket boundaries, and recording the union for merges.
 
-/// SplitMix64 (Steele, Lea, Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1): never 0, so it is safe under `log`.
-    mutating func uniform() -> Double {
-        (Double(next() >> 11) + 0.5) * 0x1p-53
-    }
-
-    /// Standard normal by the Box–Muller transform.
-    mutating func normal() -> Double {
-        sqrt(-2 * log(uniform())) * cos(2 * Double.pi * uniform())
-    }
-
-    mutating func logNormal(median: Double, sigma: Double) -> Double {
-        median * exp(sigma * normal())
-    }
-
-    /// Pareto with scale `xm` and shape `alpha` by inversion: `xm / U^(1/alpha)`.
-    mutating func pareto(xm: Double, alpha: Double) -> Double {
-        xm / pow(uniform(), 1 / alpha)
-    }
-}
-
 enum Samples {
     static let size = 100_000
 

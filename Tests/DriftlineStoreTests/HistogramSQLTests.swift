@@ -10,26 +10,10 @@ import Testing
 /// `DriftlineStatsTests`: same merge, and quantiles, counts and means equal to 1e-12 (in practice to the bit).
 @Suite("Histogram SQL")
 struct HistogramSQLTests {
-    /// SplitMix64 (Steele, Lea, Flood, OOPSLA 2014), for reproducible data.
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
-        mutating func logNormal(median: Double, sigma: Double) -> Double {
-            median * exp(sigma * sqrt(-2 * log(uniform())) * cos(2 * Double.pi * uniform()))
-        }
-    }
-
     /// Histograms of varied shapes: latency-like, far-apart modes, zeros, a single value, an empty one,
     /// and different scales (so the SQL merge must downscale, including negative indexes).
     static func sampleHistograms() -> [ExponentialHistogram] {
-        var rng = SplitMix64(state: 2024)
+        var rng = SplitMix64(seed: 2024)
         var result: [ExponentialHistogram] = []
         for part in 0..<12 {
             var h = ExponentialHistogram(scale: part % 4 == 3 ? 8 : ExponentialHistogram.defaultScale)
@@ -215,7 +199,7 @@ struct HistogramSQLTests {
         let histograms = Self.sampleHistograms()
         let merged = Self.mergedInSwift(histograms)!
         var thresholds: [Double] = [-1, 0, 0.04, 1, 2, 4, 1024, 2_500, merged.max, merged.max * 2]
-        var rng = SplitMix64(state: 99)
+        var rng = SplitMix64(seed: 99)
         for _ in 0..<200 {
             thresholds.append(pow(2, -6 + 22 * rng.uniform()))
         }
@@ -305,7 +289,7 @@ struct HistogramSQLTests {
                 }
             }
         }
-        var rng = SplitMix64(state: 5)
+        var rng = SplitMix64(seed: 5)
         for _ in 0..<2_000 {
             values.append(pow(2, -40 + 80 * rng.uniform()))
             scales.append(Int32(rng.next() % 12) - 2)

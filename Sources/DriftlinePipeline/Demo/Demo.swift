@@ -27,18 +27,9 @@ public struct Demo: Sendable {
         defer { cluster.close() }
         try cluster.createTopic(topic, partitions: partitions)
 
-        var local: LocalPostgres?
-        let url: DatabaseURL
-        if let text = environment["DATABASE_URL"], !text.isEmpty {
-            url = try DatabaseURL(parsing: text)
-        } else {
-            let postgres = try LocalPostgres()
-            try postgres.start()
-            local = postgres
-            url = postgres.url
-            say("started a throwaway PostgreSQL on 127.0.0.1:\(postgres.port) (\(postgres.directory))")
-        }
+        let (url, local) = try LocalPostgres.databaseURL(environment: environment)
         defer { local?.stop() }
+        if let local { say("started a throwaway PostgreSQL on 127.0.0.1:\(local.port) (\(local.directory))") }
 
         var configuration = PipelineConfiguration()
         configuration.kafka.brokers = cluster.bootstrapServers

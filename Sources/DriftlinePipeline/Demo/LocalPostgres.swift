@@ -22,6 +22,16 @@ public final class LocalPostgres: @unchecked Sendable {
         public var description: String
     }
 
+    /// `DATABASE_URL` when it is set, otherwise a started throwaway server (stop it when done).
+    public static func databaseURL(environment: [String: String]) throws -> (DatabaseURL, LocalPostgres?) {
+        if let text = environment["DATABASE_URL"], !text.isEmpty {
+            return (try DatabaseURL(parsing: text), nil)
+        }
+        let postgres = try LocalPostgres()
+        try postgres.start()
+        return (postgres.url, postgres)
+    }
+
     public init() throws {
         let fm = FileManager.default
         let candidates = (try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []

@@ -1,3 +1,4 @@
+import DriftlineStats
 import DriftlineCore
 
 /// Generates realistic LLM request logs in Driftline's native JSON format: several models and

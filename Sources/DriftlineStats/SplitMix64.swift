@@ -14,14 +14,14 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in (0, 1): never 0, so its logarithm is finite.
-    public mutating func unit() -> Double {
+    public mutating func uniform() -> Double {
         (Double(next() >> 11) + 0.5) * 0x1.0p-53
     }
 
     /// Standard normal by the Box–Muller transform.
     public mutating func normal() -> Double {
-        let u1 = unit()
-        let u2 = unit()
+        let u1 = uniform()
+        let u2 = uniform()
         return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
     }
 
@@ -30,12 +30,17 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         median * _exp(sigma * normal())
     }
 
-    public mutating func chance(_ probability: Double) -> Bool { unit() < probability }
+    /// Pareto with scale `xm` and shape `alpha`, by inversion: `xm / U^(1/alpha)`.
+    public mutating func pareto(xm: Double, alpha: Double) -> Double {
+        xm / _pow(uniform(), 1 / alpha)
+    }
+
+    public mutating func chance(_ probability: Double) -> Bool { uniform() < probability }
 
     /// Index drawn with probability proportional to `weights`.
     public mutating func weightedIndex(_ weights: [Double]) -> Int {
         let total = weights.reduce(0, +)
-        var target = unit() * total
+        var target = uniform() * total
         for (index, weight) in weights.enumerated() {
             target -= weight
             if target < 0 { return index }
@@ -49,9 +54,11 @@ import Glibc
 @inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
 @inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
 #else
 import Foundation
 @inline(__always) func _log(_ x: Double) -> Double { Foundation.log(x) }
 @inline(__always) func _exp(_ x: Double) -> Double { Foundation.exp(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { Foundation.cos(x) }
+@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
 #endif
