@@ -95,8 +95,8 @@ struct Benchmarks {
         try cluster.createTopic("bench.raw", partitions: partitions)
         try cluster.createTopic("bench.pipeline", partitions: partitions)
 
-        // The mock cluster keeps ~5 MB per partition: stay at most this many records ahead.
-        let maxAhead = Int(partitions) * 3_500
+        // The mock cluster keeps ~5 MB per partition: stay at most ~2 MB a partition ahead.
+        let maxAhead = Int(partitions) * 2_000
 
         // 2. Raw librdkafka consume rate: a consumer that only counts, on the same records.
         let rawCount = SharedCount()
@@ -175,7 +175,7 @@ struct Benchmarks {
         var produced = 0
         while produced < corpus.count {
             if produced - consumed() >= maxAhead {
-                try await Task.sleep(for: .microseconds(500))
+                try await Task.sleep(for: .microseconds(200))
                 continue
             }
             let end = min(corpus.count, produced + 2000)
@@ -188,8 +188,8 @@ struct Benchmarks {
                 }
             }
             produced = end
-            try producer.flush(timeout: .seconds(30))
         }
+        try producer.flush(timeout: .seconds(60))
     }
 
     static func peakResidentBytes() -> Int {

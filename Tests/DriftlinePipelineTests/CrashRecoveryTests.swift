@@ -27,9 +27,9 @@ struct CrashRecoveryTests {
             let cluster = try MockKafkaCluster(brokers: 3)
             defer { cluster.close() }
             try cluster.createTopic("llm.requests", partitions: 8)
-            // ~450-byte records: 60 k of them stay well under the mock's ~5 MB per partition.
+            // ~600-byte records: 40 k of them (~3 MB a partition) stay under the mock's ~5 MB.
             var truth = GroundTruth()
-            let total = 60_000
+            let total = 40_000
             try produceTraffic(
                 brokers: cluster.bootstrapServers, topic: "llm.requests", count: total, seed: 99,
                 malformedRate: 0.001, truth: &truth)

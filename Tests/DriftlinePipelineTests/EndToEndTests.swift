@@ -10,7 +10,7 @@ import Testing
 @Suite("End to end", .serialized)
 struct EndToEndTests {
     /// 200 k events over 8 partitions. The mock cluster keeps only ~5 MB per partition, so the
-    /// traffic is produced in chunks while the pipeline consumes, never more than ~4 MB ahead.
+    /// traffic is produced in chunks while the pipeline consumes, never more than ~1.5 MB ahead.
     @Test func twoHundredThousandEventsMatchTheGroundTruth() async throws {
         try await withTestClient { client, database in
             let cluster = try MockKafkaCluster(brokers: 3)
@@ -24,8 +24,12 @@ struct EndToEndTests {
             var truth = GroundTruth()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
+                try await waitUntil(timeout: .seconds(60), "the partitions to be assigned") {
+                    pipeline.statistics.rebalances > 0
+                }
+                // ~600-byte records: at most two chunks (20 k records, ~1.5 MB a partition) ahead.
                 let total = 200_000
-                let chunk = 25_000
+                let chunk = 10_000
                 for start in stride(from: 0, to: total, by: chunk) {
                     try produceTraffic(
                         brokers: cluster.bootstrapServers, topic: "llm.requests", count: chunk,
@@ -71,9 +75,17 @@ struct EndToEndTests {
                     first.statistics.committedRecords > 5_000
                 }
                 group.addTask { try await second.run() }
-                try produceTraffic(
-                    brokers: cluster.bootstrapServers, topic: "llm.requests", count: 30_000, seed: 12,
-                    startMicroseconds: 1_764_072_300_000_000, truth: &truth)
+                // The rest in chunks, staying well inside the mock cluster's ~5 MB a partition.
+                for chunk in 0..<3 {
+                    try produceTraffic(
+                        brokers: cluster.bootstrapServers, topic: "llm.requests", count: 10_000,
+                        seed: UInt64(12 + chunk), startMicroseconds: 1_764_072_300_000_000 + Int64(chunk) * 60_000_000,
+                        truth: &truth)
+                    let produced = Int64(40_000 + chunk * 10_000)
+                    try await waitUntil(timeout: .seconds(120), "the members to catch up to \(produced)") {
+                        try await storedRecordCount(client, group: "pair") >= produced - 20_000
+                    }
+                }
                 try await waitUntil(timeout: .seconds(180), "all 60000 records stored") {
                     try await storedRecordCount(client, group: "pair") == 60_000
                 }
