@@ -221,11 +221,7 @@ public struct AggregateStore: Sendable {
     private func query(_ connection: PostgresConnection, _ sql: String, _ binds: PostgresBindings) async throws
         -> PostgresRowSequence
     {
-        do {
-            return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-        } catch let error as PSQLError {
-            throw error
-        }
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
     }
 
     static func countsJSON(_ counts: [String: Int64]) -> String {

@@ -1,5 +1,5 @@
-import DriftlineStats
 import DriftlineCore
+import DriftlineStats
 
 /// Generates realistic LLM request logs in Driftline's native JSON format: several models and
 /// providers with log-normal latencies and token counts, tenants, apps and environments,

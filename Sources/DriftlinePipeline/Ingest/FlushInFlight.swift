@@ -6,13 +6,11 @@ import Synchronization
 /// keeps consuming. The poll thread checks `outcome` on every tick, or waits for it.
 final class FlushInFlight: Sendable {
     let batch: FlushBatch
-    let submittedAt: ContinuousClock.Instant
     private let state = Mutex<Result<FlushOutcome, any Error>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     init(batch: FlushBatch, store: AggregateStore) {
         self.batch = batch
-        self.submittedAt = .now
         Task { [self] in
             let result: Result<FlushOutcome, any Error>
             do { result = .success(try await store.write(batch)) } catch { result = .failure(error) }

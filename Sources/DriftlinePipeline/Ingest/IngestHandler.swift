@@ -32,7 +32,6 @@ final class IngestHandler: KafkaConsumerHandler {
     private var retryNotBefore = ContinuousClock.now
     private var retryDelay: Duration = .milliseconds(200)
     private var paused = false
-    private var topicNames: [String: SourcePartition] = [:]
 
     private let counters: IngestCounters
 
@@ -77,7 +76,7 @@ final class IngestHandler: KafkaConsumerHandler {
             $0.records += good
             $0.deadLetters += bad
         }
-        if aggregator.windows.count >= configuration.flush.maxPendingWindows { flushIfPossible(consumer, force: true) }
+        if aggregator.windows.count >= configuration.flush.maxPendingWindows { flushIfPossible(consumer) }
     }
 
     /// Decodes and aggregates one record; returns its dead letter when it is bad.
@@ -120,7 +119,7 @@ final class IngestHandler: KafkaConsumerHandler {
             if !paused { setPaused(true, consumer) }
             return
         }
-        flushIfPossible(consumer, force: false)
+        flushIfPossible(consumer)
     }
 
     func partitionsAssigned(_ partitions: [TopicPartition], consumer: KafkaConsumer) throws -> [TopicPartition: Int64] {
@@ -180,7 +179,7 @@ final class IngestHandler: KafkaConsumerHandler {
 
     // MARK: Flushing
 
-    private func flushIfPossible(_ consumer: KafkaConsumer, force: Bool) {
+    private func flushIfPossible(_ consumer: KafkaConsumer) {
         guard inFlight == nil, ContinuousClock.now >= retryNotBefore else { return }
         lastFlush = .now
         if aggregator.isEmpty && progress.isEmpty && deadLetters.isEmpty {
