@@ -3,7 +3,8 @@
 set -euo pipefail
 need=()
 for pkg in librdkafka-dev postgresql; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+    # `dpkg -s` also succeeds for a removed package whose config files remain; ask for the state.
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
