@@ -43,6 +43,7 @@ let package = Package(
         .target(
             name: "DriftlineCore",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/VERSION"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -104,6 +105,8 @@ let package = Package(
         .testTarget(
             name: "DriftlineCoreTests",
             dependencies: ["DriftlineCore", "DriftlineStats"],
+            // Read by path (#filePath), also by the pipeline tests; not bundled as resources.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

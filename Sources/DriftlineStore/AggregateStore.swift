@@ -50,6 +50,7 @@ public struct AggregateStore: Sendable {
                 if !fenced.isEmpty { throw Fenced(partitions: fenced) }
                 try await upsertWindows(batch.windows, on: connection)
                 try await insertDeadLetters(batch, on: connection)
+                try await upsertSpanCounts(batch.spanCounts, on: connection)
             }
             return .committed
         } catch let fenced as Fenced {

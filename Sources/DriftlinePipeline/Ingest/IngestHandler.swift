@@ -22,6 +22,7 @@ final class IngestHandler: KafkaConsumerHandler {
     private let decoder: NativeJSONDecoder
 
     private var aggregator: WindowAggregator
+    private var otlp: OTLPIngest
     private var deadLetters: [DeadLetter] = []
     /// Per assigned partition: the stored next offset (nil: none stored yet).
     private var expected: [SourcePartition: Int64?] = [:]
@@ -48,6 +49,10 @@ final class IngestHandler: KafkaConsumerHandler {
         self.decoder = NativeJSONDecoder(
             maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false, keepEmbedding: false)
         self.aggregator = WindowAggregator(dimensions: DimensionSet(configuration.aggregation))
+        // Validated when the configuration was loaded; a mapping that fails here falls back to the defaults.
+        self.otlp = OTLPIngest(
+            mapping: (try? configuration.otlp.mapping()) ?? GenAIMapping(),
+            maxRecordBytes: configuration.decoder.maxRecordBytes, windowing: DimensionSet(configuration.aggregation))
     }
 
     // MARK: KafkaConsumerHandler
@@ -84,7 +89,15 @@ final class IngestHandler: KafkaConsumerHandler {
         guard let value = message.value, !value.isEmpty else {
             return deadLetter(message, partition, code: "emptyRecord", reason: "record has no value (tombstone or empty)")
         }
-        switch formats[message.topic] ?? .nativeJSON {
+        let format = formats[message.topic] ?? .nativeJSON
+        switch format {
+        case .otlpProto, .otlpJSON:
+            do {
+                for event in try otlp.decode(value, format: format) { aggregator.add(event, from: partition) }
+                return nil
+            } catch {
+                return deadLetter(message, partition, code: error.code.description, reason: error.description)
+            }
         case .nativeJSON:
             do {
                 let event = try decoder.decode(value)
@@ -201,7 +214,7 @@ final class IngestHandler: KafkaConsumerHandler {
         }
         let batch = FlushBatch(
             consumerGroup: configuration.kafka.groupID, windows: aggregator.take(), deadLetters: deadLetters,
-            offsets: offsets)
+            offsets: offsets, spanCounts: otlp.take())
         deadLetters = []
         progress = [:]
         return batch
@@ -241,6 +254,7 @@ final class IngestHandler: KafkaConsumerHandler {
     /// carries both (aggregates merge; offsets keep the furthest position).
     private func restore(_ batch: FlushBatch) {
         aggregator.restore(batch.windows)
+        otlp.restore(batch.spanCounts)
         deadLetters = batch.deadLetters + deadLetters
         for advance in batch.offsets where expected[advance.partition] != nil {
             if let later = progress[advance.partition] {
@@ -255,6 +269,7 @@ final class IngestHandler: KafkaConsumerHandler {
 
     private func discardUnstored() {
         aggregator.reset()
+        otlp.reset()
         deadLetters = []
         progress = [:]
     }

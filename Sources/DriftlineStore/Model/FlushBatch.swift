@@ -66,18 +66,21 @@ public struct FlushBatch: Sendable {
     public var windows: [WindowKey: WindowAggregate]
     public var deadLetters: [DeadLetter]
     public var offsets: [OffsetAdvance]
+    /// OTLP spans that are not model calls, counted per window and operation.
+    public var spanCounts: [SpanCountKey: SpanCount]
 
     public init(
         consumerGroup: String, windows: [WindowKey: WindowAggregate] = [:], deadLetters: [DeadLetter] = [],
-        offsets: [OffsetAdvance] = []
+        offsets: [OffsetAdvance] = [], spanCounts: [SpanCountKey: SpanCount] = [:]
     ) {
         self.consumerGroup = consumerGroup
         self.windows = windows
         self.deadLetters = deadLetters
         self.offsets = offsets
+        self.spanCounts = spanCounts
     }
 
-    public var isEmpty: Bool { windows.isEmpty && deadLetters.isEmpty && offsets.isEmpty }
+    public var isEmpty: Bool { windows.isEmpty && deadLetters.isEmpty && offsets.isEmpty && spanCounts.isEmpty }
 }
 
 public enum FlushOutcome: Sendable, Equatable {

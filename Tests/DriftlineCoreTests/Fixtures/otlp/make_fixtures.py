@@ -10,6 +10,8 @@ batch.pb     a serialized ExportTraceServiceRequest, exactly as the Collector's 
 batch.json   the same request in the OTLP/JSON mapping (hex ids, lowerCamelCase, int64 as
              strings, enums as integers).
 trace-N.pb   one trace per message (key: the hex trace id), span.pb one span per message.
+bad-*.pb     span.pb with one field broken: unknown kind / status code, short trace id, long
+             span id, end before start.
 expected.json the events and the non-LLM span counts Driftline must produce, written down
              by hand from the mapping table in the README (not computed by Driftline).
 """
@@ -211,6 +213,20 @@ for index, trace_id in enumerate(traces):
     write(f"trace-{index}", encode_spans([s for s in spans if s.get_span_context().trace_id == trace_id]))
     keys.append(format(trace_id, "032x"))
 write("span", encode_spans([s for s in spans if s.name.startswith("embeddings")]))
+
+
+def broken(name, change):
+    """The one-span message with one field broken, for the dead-letter cases."""
+    request = encode_spans([s for s in spans if s.name.startswith("embeddings")])
+    change(request.resource_spans[0].scope_spans[0].spans[0])
+    write("bad-" + name, request)
+
+
+broken("kind", lambda s: setattr(s, "kind", 9))
+broken("status", lambda s: setattr(s.status, "code", 7))
+broken("trace-id", lambda s: setattr(s, "trace_id", s.trace_id[:15]))
+broken("span-id", lambda s: setattr(s, "span_id", s.span_id + b"\x00"))
+broken("end-before-start", lambda s: setattr(s, "end_time_unix_nano", s.start_time_unix_nano - 1))
 expected_events.sort(key=lambda e: (e["start"], e["span_id"]))
 with open(os.path.join(HERE, "expected.json"), "w") as out:
     json.dump({"events": expected_events, "non_llm_spans": non_llm, "trace_keys": keys}, out, indent=1,
