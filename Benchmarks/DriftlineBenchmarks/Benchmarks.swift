@@ -12,7 +12,7 @@ import Glibc
 
 /// Release-mode benchmarks; they print figures and assert nothing.
 ///
-///     swift run -c release DriftlineBenchmarks [--records N] [--partitions P] [--skip-e2e]
+///     swift run -c release DriftlineBenchmarks [--records N] [--partitions P] [--skip-e2e] [--otlp]
 ///
 /// 1. decode + validate + aggregate, in memory, one thread, ~1 KB generated records;
 /// 2. raw librdkafka consume rate from a mock-cluster topic, produced while consuming (the ceiling);
@@ -28,6 +28,12 @@ struct Benchmarks {
         }
         let records = option("--records", 1_000_000)
         let partitions = Int32(option("--partitions", 8))
+        if arguments.contains("--otlp") {
+            // OTLP GenAI spans only (OTLPBenchmarks.swift); --records counts spans.
+            try await OTLPBenchmarks.run(
+                spans: option("--records", 500_000), partitions: partitions, skipEndToEnd: arguments.contains("--skip-e2e"))
+            return
+        }
         print("Driftline benchmarks — \(records) records, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let corpus = Corpus(count: records)
         print(String(format: "corpus: %d records, mean %.0f bytes", corpus.count, corpus.meanBytes))

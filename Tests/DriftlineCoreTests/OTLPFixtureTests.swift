@@ -21,7 +21,7 @@ struct OTLPFixtureTests {
             func micros(_ key: String) -> EventTime? {
                 (e[key] as? NSNumber).map { EventTime(microsecondsSinceEpoch: $0.int64Value) }
             }
-            let tokens = e["tokens"] as? [String: Int64] ?? [:]
+            let tokens = (e["tokens"] as? [String: Any] ?? [:]).mapValues { ($0 as? NSNumber)?.int64Value ?? 0 }
             return LLMEvent(
                 requestID: e["request_id"] as? String, traceID: e["trace_id"] as? String,
                 spanID: e["span_id"] as? String, start: micros("start")!, firstToken: micros("first_token"),
@@ -34,10 +34,10 @@ struct OTLPFixtureTests {
                     input: tokens["input"] ?? 0, output: tokens["output"] ?? 0, cachedInput: tokens["cached_input"] ?? 0,
                     cacheWrite: tokens["cache_write"] ?? 0, reasoning: tokens["reasoning"] ?? 0),
                 status: e["status"] as? String == "error" ? .error : .ok, errorType: e["error_type"] as? String,
-                httpStatus: e["http_status"] as? Int, finishReason: e["finish_reason"] as? String,
+                httpStatus: (e["http_status"] as? NSNumber)?.intValue, finishReason: e["finish_reason"] as? String,
                 prompt: e["prompt"] as? String, response: e["response"] as? String, context: e["context"] as? [String])
         }
-        return (events, object["non_llm_spans"] as? [String: Int] ?? [:])
+        return (events, (object["non_llm_spans"] as? [String: Any] ?? [:]).mapValues { ($0 as? NSNumber)?.intValue ?? 0 })
     }
 
     static func sorted(_ events: [LLMEvent]) -> [LLMEvent] {
