@@ -57,8 +57,11 @@ enum OTLPBenchmarks {
     }
 
     static func endToEnd(_ events: [LLMEvent], batchSize: Int, partitions: Int32) async throws {
-        var logger = Logger(label: "driftline.bench")
-        logger.logLevel = .warning
+        let logger = {
+            var logger = Logger(label: "driftline.bench")
+            logger.logLevel = .warning
+            return logger
+        }()
         let records = batches(events, size: batchSize)
         let cluster = try MockKafkaCluster(brokers: 1)
         defer { cluster.close() }

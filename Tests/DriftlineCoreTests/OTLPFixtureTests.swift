@@ -99,13 +99,11 @@ struct OTLPFixtureTests {
         ("bad-end-before-start.pb", .invalidValue, "is before start"),
     ])
     func brokenSpansAreRejectedWithAReason(file: String, code: DecodeError.Code, reason: String) throws {
-        #expect {
-            try OTLPDecoder(encoding: .protobuf).decode(try Self.bytes(file))
-        } throws: { error in
-            guard let error = error as? DecodeError else { return false }
-            return error.code == code && error.reason.contains(reason)
-                && error.reason.contains("resourceSpans[0].scopeSpans[0].spans[0]")
-        }
+        let record = try Self.bytes(file)
+        let error = #expect(throws: DecodeError.self) { try OTLPDecoder(encoding: .protobuf).decode(record) }
+        #expect(error?.code == code)
+        #expect(error?.reason.contains(reason) == true, "\(error?.reason ?? "")")
+        #expect(error?.reason.contains("resourceSpans[0].scopeSpans[0].spans[0]") == true)
     }
 
     @Test func garbageAndTheWrongEncodingAreRejected() throws {

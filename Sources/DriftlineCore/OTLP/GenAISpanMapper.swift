@@ -23,7 +23,9 @@ struct GenAISpanMapper {
     private var documents: [(Int, String)] = []
     /// Where the span being mapped is, for error messages.
     private var position = (resource: 0, scope: 0, span: 0)
-    private var spanLabel = ""
+    /// The span being mapped, named in error messages (built only when one is thrown).
+    private var spanName = ""
+    private var spanHexID: String?
 
     init(mapping: CompiledGenAIMapping, keepText: Bool) {
         self.mapping = mapping
@@ -72,10 +74,11 @@ struct GenAISpanMapper {
     private mutating func mapSpan(
         _ span: OTLPSpan, hexIDs: Bool, into batch: inout OTLPBatch, retrievals: inout [Retrieval]
     ) throws(DecodeError) {
-        spanLabel = "span \(span.name.debugDescription)"
+        spanName = span.name
+        spanHexID = nil
         let traceID = try id(span.traceID, bytes: 16, hexIDs: hexIDs, name: hexIDs ? "traceId" : "trace_id")
         let spanID = try id(span.spanID, bytes: 8, hexIDs: hexIDs, name: hexIDs ? "spanId" : "span_id")
-        spanLabel = "span \(spanID) \(span.name.debugDescription)"
+        spanHexID = spanID
         if !span.parentSpanID.isEmpty {
             _ = try id(span.parentSpanID, bytes: 8, hexIDs: hexIDs, name: hexIDs ? "parentSpanId" : "parent_span_id")
         }
@@ -360,7 +363,7 @@ struct GenAISpanMapper {
         let isAttribute = field.contains(".") && field != "status.code"
         return DecodeError(
             code, field: path + (isAttribute ? ".attributes[\(field.debugDescription)]" : ".\(field)"),
-            reason: "\(path) (\(spanLabel)): \(message)")
+            reason: "\(path) (span \(spanHexID.map { $0 + " " } ?? "")\(spanName.debugDescription)): \(message)")
     }
 
     static func describe(_ value: OTLPAnyValue) -> String {

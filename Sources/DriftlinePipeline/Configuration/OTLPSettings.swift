@@ -46,25 +46,28 @@ public struct OTLPSettings: Codable, Sendable, Equatable {
     }
 
     /// The attribute fields that `attributes:` may set, by their YAML names.
-    static let fields: [String: WritableKeyPath<GenAIMapping, [String]>] = [
-        "operation": \.operation, "model": \.model, "model_version": \.modelVersion, "provider": \.provider,
-        "request_id": \.requestID, "input_tokens": \.inputTokens, "output_tokens": \.outputTokens,
-        "total_tokens": \.totalTokens, "cached_input_tokens": \.cachedInputTokens,
-        "cache_write_tokens": \.cacheWriteTokens, "reasoning_tokens": \.reasoningTokens,
-        "finish_reason": \.finishReason, "time_to_first_token": \.timeToFirstTokenSeconds,
-        "time_per_output_token": \.timePerOutputTokenSeconds, "end_to_end": \.endToEndSeconds,
-        "error_type": \.errorType, "http_status": \.httpStatus, "app": \.app, "environment": \.environment,
-        "route": \.route, "tenant": \.tenant, "user": \.user, "team": \.team,
-    ]
+    static var fields: [String: WritableKeyPath<GenAIMapping, [String]>] {
+        [
+            "operation": \.operation, "model": \.model, "model_version": \.modelVersion, "provider": \.provider,
+            "request_id": \.requestID, "input_tokens": \.inputTokens, "output_tokens": \.outputTokens,
+            "total_tokens": \.totalTokens, "cached_input_tokens": \.cachedInputTokens,
+            "cache_write_tokens": \.cacheWriteTokens, "reasoning_tokens": \.reasoningTokens,
+            "finish_reason": \.finishReason, "time_to_first_token": \.timeToFirstTokenSeconds,
+            "time_per_output_token": \.timePerOutputTokenSeconds, "end_to_end": \.endToEndSeconds,
+            "error_type": \.errorType, "http_status": \.httpStatus, "app": \.app, "environment": \.environment,
+            "route": \.route, "tenant": \.tenant, "user": \.user, "team": \.team,
+        ]
+    }
 
     /// The mapping these settings describe; an unknown field fails with the key.
     public func mapping(file: String? = nil) throws -> GenAIMapping {
         var mapping = GenAIMapping()
+        let fields = Self.fields
         for (name, keys) in attributes.sorted(by: { $0.key < $1.key }) {
-            guard let path = Self.fields[name] else {
+            guard let path = fields[name] else {
                 throw ConfigurationError(
                     file: file, key: "otlp.attributes.\(name)",
-                    "unknown field; expected one of: \(Self.fields.keys.sorted().joined(separator: ", "))")
+                    "unknown field; expected one of: \(fields.keys.sorted().joined(separator: ", "))")
             }
             mapping[keyPath: path] = keys
         }

@@ -44,10 +44,14 @@ public struct Demo: Sendable {
             brokers: cluster.bootstrapServers, topic: topic, count: Int(seconds * rate), rate: rate, seed: 7,
             incident: .init(model: incidentModel, factor: 4, errorFactor: 3), incidentAfterSeconds: seconds / 2,
             malformedRate: 0.0005)
-        var otlpPlan = TrafficPlan(
-            brokers: cluster.bootstrapServers, topic: otlpTopic, count: Int(seconds * rate / 4), rate: rate / 4, seed: 8,
-            incident: .init(model: incidentModel, factor: 4, errorFactor: 3), incidentAfterSeconds: seconds / 2)
-        otlpPlan.format = .otlpProto
+        let otlpPlan = {
+            var plan = TrafficPlan(
+                brokers: cluster.bootstrapServers, topic: otlpTopic, count: Int(seconds * rate / 4), rate: rate / 4,
+                seed: 8, incident: .init(model: incidentModel, factor: 4, errorFactor: 3),
+                incidentAfterSeconds: seconds / 2)
+            plan.format = .otlpProto
+            return plan
+        }()
         say(
             "mock Kafka cluster at \(cluster.bootstrapServers), topic \(topic) with \(partitions) partitions; "
                 + "generating \(Int(rate)) requests/s for \(Int(seconds)) s, \(incidentModel) latency incident at \(Int(seconds / 2)) s")
