@@ -46,6 +46,14 @@ public struct OTLPDecoder: Sendable {
         return try mapper.map(request, hexIDs: encoding == .json)
     }
 
+    /// Parses a record without mapping its spans and returns how many it holds: the protobuf
+    /// (or JSON) parsing on its own, for the benchmarks' split of decode and map.
+    public func spanCount(_ bytes: [UInt8]) throws(DecodeError) -> Int {
+        let data = Data(bytes)
+        let request = try parse(data, firstByte: bytes.first ?? 0)
+        return request.resourceSpans.reduce(0) { $0 + $1.scopeSpans.reduce(0) { $0 + $1.spans.count } }
+    }
+
     public func decode(_ bytes: [UInt8]) throws(DecodeError) -> OTLPBatch {
         try bytes.withUnsafeBytes { raw in Result { () throws(DecodeError) in try decode(raw) } }.get()
     }
