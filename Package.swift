@@ -129,6 +129,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
+            // Run by OTLPEndToEndTests with python3; not a resource.
+            exclude: ["Support/produce_otlp_fixtures.py"],
             swiftSettings: swiftSettings
         ),
     ]
