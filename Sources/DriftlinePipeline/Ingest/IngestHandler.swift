@@ -55,12 +55,22 @@ final class IngestHandler: KafkaConsumerHandler {
     func consume(_ batch: KafkaMessageBatch, from consumer: KafkaConsumer) {
         var good: Int64 = 0
         var bad: Int64 = 0
+        // A batch comes in runs of one partition's records: the partition's bookkeeping is
+        // looked up once per run and written back when the run ends, not hashed per record.
+        var current: SourcePartition?
+        var owned = false
+        var entry: (next: Int64, records: Int64, deadLetters: Int64) = (0, 0, 0)
         for message in batch {
-            let partition = SourcePartition(topic: message.topic, partition: message.partition)
-            // A message of a partition this member no longer owns (delivered around a
-            // rebalance) is left for the new owner, who starts at the stored offset.
-            guard expected[partition] != nil else { continue }
-            var entry = progress[partition] ?? (next: 0, records: 0, deadLetters: 0)
+            if current?.partition != message.partition || current?.topic != message.topic {
+                if let current, owned { progress[current] = entry }
+                let partition = SourcePartition(topic: message.topic, partition: message.partition)
+                // A message of a partition this member no longer owns (delivered around a
+                // rebalance) is left for the new owner, who starts at the stored offset.
+                owned = expected[partition] != nil
+                entry = progress[partition] ?? (next: 0, records: 0, deadLetters: 0)
+                current = partition
+            }
+            guard owned, let partition = current else { continue }
             entry.next = message.offset + 1
             entry.records += 1
             if let failure = fold(message, partition: partition) {
@@ -70,8 +80,8 @@ final class IngestHandler: KafkaConsumerHandler {
             } else {
                 good += 1
             }
-            progress[partition] = entry
         }
+        if let current, owned { progress[current] = entry }
         counters.update {
             $0.records += good
             $0.deadLetters += bad
