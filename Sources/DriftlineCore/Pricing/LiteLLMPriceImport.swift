@@ -13,6 +13,10 @@
 /// | `output_cost_per_reasoning_token` | `reasoning` |
 /// | `…_above_<N>k_tokens` of the above | `tiers: - above_input_tokens: N000` |
 ///
+/// LiteLLM bills xAI's higher tier once the prompt *reaches* the threshold (`>=`), every other
+/// provider's once it is above it; tokens are whole numbers, so an xAI threshold N is written
+/// as `above_input_tokens: N − 1`.
+///
 /// Not imported (Driftline prices text tokens of standard-tier requests): batch, flex and
 /// priority variants, audio/image/video/character/second/page prices, search and tool fees.
 /// Entries with neither an input nor an output token price are skipped. The provider prefix
@@ -105,7 +109,7 @@ public enum LiteLLMPriceImport {
         for threshold in thresholds.sorted() {
             let suffix = "_above_\(threshold / 1000)k_tokens"
             let tier = PriceTier(
-                aboveInputTokens: threshold, input: try rate("input_cost_per_token" + suffix),
+                aboveInputTokens: inclusiveThresholdProviders.contains(provider) ? threshold - 1 : threshold, input: try rate("input_cost_per_token" + suffix),
                 output: try rate("output_cost_per_token" + suffix),
                 cachedInput: try rate("cache_read_input_token_cost" + suffix),
                 cacheWrite5m: try rate("cache_creation_input_token_cost" + suffix),
@@ -119,6 +123,8 @@ public enum LiteLLMPriceImport {
         return ModelPrice(
             provider: provider, model: .exact(model), rates: rates, tiers: tiers, location: key)
     }
+
+    static let inclusiveThresholdProviders: Set<String> = ["xai"]
 
     /// `input_cost_per_token_above_200k_tokens` → 200 000; nil for other fields (and for the
     /// batch/priority/flex variants, which end differently).

@@ -154,3 +154,34 @@ extension EventTime {
     /// `YYYY-MM-DD` of the UTC day.
     public var dateString: String { String(rfc3339.prefix(10)) }
 }
+
+extension PriceCatalogue {
+    /// Legal overlaps worth knowing about: a less specific pattern that also matches names a
+    /// more specific one takes (e.g. a glob over an exact name), described for people.
+    public func shadowedPatterns() -> [String] {
+        var out: [String] = []
+        let exactNames = histories.compactMap { history -> String? in
+            if case .exact(let name) = history.model { return name }
+            return nil
+        }
+        for a in histories {
+            for b in histories where Self.precedes(a, b) {
+                guard a.provider == b.provider || a.provider == "*" || b.provider == "*" else { continue }
+                let overlaps: Bool
+                switch (a.model, b.model) {
+                case (.exact(let name), _): overlaps = b.model.matches(name)
+                case (.glob(let x), .glob(let y)):
+                    overlaps = Glob.intersect(Array(x.unicodeScalars), Array(y.unicodeScalars))
+                default:
+                    overlaps = (exactNames + a.examples + b.examples).contains { a.model.matches($0) && b.model.matches($0) }
+                }
+                if overlaps {
+                    out.append(
+                        "\(a.model) (\(a.entries[0].location), provider \(a.provider)) takes precedence over "
+                            + "\(b.model) (\(b.entries[0].location), provider \(b.provider)) where both match")
+                }
+            }
+        }
+        return out
+    }
+}

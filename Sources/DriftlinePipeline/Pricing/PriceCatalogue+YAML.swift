@@ -18,17 +18,20 @@ extension PriceCatalogue {
     }
 
     public static func parse(yaml: String, file: String? = nil) throws(PriceCatalogueError) -> PriceCatalogue {
+        var prices: [ModelPrice] = []
+        var examples: [ModelPattern: [String]] = [:]
+        try PriceCatalogueReader().collect(yaml, file: file, depth: 0, into: &prices, examples: &examples)
         do {
-            return try PriceCatalogueReader().read(yaml)
+            return try PriceCatalogue(prices, regexExamples: examples)
         } catch var error {
-            error.file = file
+            error.file = error.file ?? file
             throw error
         }
     }
 }
 
 struct PriceCatalogueReader {
-    static let topKeys: Set<String> = ["currency", "prices"]
+    static let topKeys: Set<String> = ["currency", "prices", "include"]
     static let entryKeys: Set<String> = [
         "provider", "model", "model_glob", "model_regex", "examples", "effective_from", "input", "output",
         "cached_input", "cache_write_5m", "cache_write_1h", "reasoning", "request", "tiers", "gpu_hour", "source",
@@ -38,7 +41,24 @@ struct PriceCatalogueReader {
     ]
     static let perMillion: Int128 = 1_000_000
 
-    func read(_ yaml: String) throws(PriceCatalogueError) -> PriceCatalogue {
+    /// Reads the entries of one file, after those of the files it includes (paths relative to
+    /// it), so that a hand-kept file can add local prices to the generated default catalogue.
+    func collect(
+        _ yaml: String, file: String?, depth: Int, into prices: inout [ModelPrice],
+        examples: inout [ModelPattern: [String]]
+    ) throws(PriceCatalogueError) {
+        do {
+            try collectOne(yaml, file: file, depth: depth, into: &prices, examples: &examples)
+        } catch var error {
+            error.file = error.file ?? file
+            throw error
+        }
+    }
+
+    private func collectOne(
+        _ yaml: String, file: String?, depth: Int, into prices: inout [ModelPrice],
+        examples: inout [ModelPattern: [String]]
+    ) throws(PriceCatalogueError) {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -53,20 +73,40 @@ struct PriceCatalogueReader {
             let value = try string(currency, "currency")
             if value != "USD" { throw PriceCatalogueError(key: "currency", "expected USD, got \(value)") }
         }
+        if let includeNode = fields["include"] {
+            guard let items = includeNode.sequence else {
+                throw PriceCatalogueError(key: "include", "expected a list of catalogue files")
+            }
+            if depth >= 8 { throw PriceCatalogueError(key: "include", "catalogues include each other too deeply") }
+            for (index, item) in items.enumerated() {
+                let name = try string(item, "include[\(index)]")
+                let base = file.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+                let path = name.hasPrefix("/") ? name : (base?.appendingPathComponent(name).path ?? name)
+                let text: String
+                do {
+                    text = try String(contentsOfFile: path, encoding: .utf8)
+                } catch {
+                    throw PriceCatalogueError(key: "include[\(index)]", "cannot read \(path): \(error.localizedDescription)")
+                }
+                try collect(text, file: path, depth: depth + 1, into: &prices, examples: &examples)
+            }
+        }
         guard let pricesNode = fields["prices"], let list = pricesNode.sequence else {
+            if fields["include"] != nil && fields["prices"] == nil { return }
             throw PriceCatalogueError(key: "prices", "expected a list of price entries")
         }
-        var prices: [ModelPrice] = []
-        var examples: [ModelPattern: [String]] = [:]
+        // Entries of included files name their file, so a clash across files says where each is.
+        let origin = depth > 0 ? (file.map { URL(fileURLWithPath: $0).lastPathComponent + ": " } ?? "") : ""
         for (index, node) in list.enumerated() {
-            let (price, entryExamples) = try entry(node, path: "prices[\(index)]")
+            let (price, entryExamples) = try entry(node, path: "prices[\(index)]", origin: origin)
             prices.append(price)
             if !entryExamples.isEmpty { examples[price.model, default: []] += entryExamples }
         }
-        return try PriceCatalogue(prices, regexExamples: examples)
     }
 
-    private func entry(_ node: Node, path: String) throws(PriceCatalogueError) -> (ModelPrice, [String]) {
+    private func entry(_ node: Node, path: String, origin: String) throws(PriceCatalogueError)
+        -> (ModelPrice, [String])
+    {
         guard let map = node.mapping else { throw PriceCatalogueError(key: path, "expected a mapping") }
         let f = try mapping(map, path: path, allowed: Self.entryKeys)
         guard let providerNode = f["provider"] else {
@@ -148,7 +188,7 @@ struct PriceCatalogueReader {
         let fee = try f["request"].map { node throws(PriceCatalogueError) in try money(node, "\(path).request", per: 1) }
         let price = ModelPrice(
             provider: provider, model: pattern, effectiveFrom: effectiveFrom, rates: rates, tiers: tiers,
-            requestFee: fee ?? .zero, gpuHour: gpuHour, location: path)
+            requestFee: fee ?? .zero, gpuHour: gpuHour, location: origin + path)
         return (price, examples)
     }
 
