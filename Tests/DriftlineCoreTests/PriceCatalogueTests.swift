@@ -110,7 +110,7 @@ private func event(_ model: String, provider: String = "openai", at: String = "2
         #expect(throws: PriceCatalogueError.self) {
             try PriceCatalogue([
                 ModelPrice(provider: "openai", model: .glob("gpt-4o-*"), rates: TokenRates(input: .zero, output: .zero)),
-                ModelPrice(provider: "openai", model: .glob("*-4o-mini"), rates: TokenRates(input: .zero, output: .zero)),
+                ModelPrice(provider: "openai", model: .glob("*4o-mini"), rates: TokenRates(input: .zero, output: .zero)),
             ])
         }
         // Same literal count but disjoint: allowed.
@@ -177,7 +177,7 @@ private func event(_ model: String, provider: String = "openai", at: String = "2
             """
         let result = try LiteLLMPriceImport.convert(json: Array(json.utf8))
         #expect(result.prices.count == 2)
-        #expect(result.skipped.map(\.key) == ["dall-e"])
+        #expect(result.skipped.map { $0.key } == ["dall-e"])
         let gemini = try #require(result.prices.first { $0.provider == "gemini" })
         #expect(gemini.model == .exact("gemini-x"))
         #expect(gemini.rates.input == usd("0.000000125"))

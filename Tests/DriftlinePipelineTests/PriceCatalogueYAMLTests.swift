@@ -62,7 +62,7 @@ struct PriceCatalogueYAMLTests {
         ("""
          prices:
            - {provider: openai, model_glob: 'gpt-*', input: 1, output: 2}
-           - {provider: openai, model_glob: '*-4o', input: 1, output: 2}
+           - {provider: openai, model_glob: '*t-4o', input: 1, output: 2}
          """, "prices[1]", "equally specific"),
     ])
     func badFilesNameTheKey(yaml: String, key: String, message: String) {

@@ -133,5 +133,11 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 public struct MoneyError: Error, Sendable, Hashable, CustomStringConvertible {
     public var text: String
     public var reason: String
+
+    public init(text: String, reason: String) {
+        self.text = text
+        self.reason = reason
+    }
+
     public var description: String { reason }
 }

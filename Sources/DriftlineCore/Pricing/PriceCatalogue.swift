@@ -118,7 +118,7 @@ public struct PriceCatalogue: Sendable {
 
     /// Every pattern that matches, most specific first.
     public func candidates(provider: String, model: String) -> [History] {
-        ordered.lazy.map { self.histories[$0] }.filter { history in
+        ordered.map { histories[$0] }.filter { history in
             (history.provider == "*" || (!provider.isEmpty && history.provider == provider))
                 && history.model.matches(model)
         }

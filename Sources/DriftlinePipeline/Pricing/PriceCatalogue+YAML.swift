@@ -1,5 +1,5 @@
 public import DriftlineCore
-public import Foundation
+import Foundation
 import Yams
 
 /// Loads the price catalogue (`pipelines/prices.yaml`). Numbers are read from their YAML text,
@@ -258,7 +258,7 @@ struct PriceCatalogueReader {
         else {
             throw PriceCatalogueError(key: key, "expected a decimal number of USD")
         }
-        do {
+        do throws(MoneyError) {
             let value = try Money(decimal: scalar.string, per: divisor)
             if value < .zero { throw MoneyError(text: scalar.string, reason: "a price cannot be negative") }
             return value

@@ -138,7 +138,7 @@ enum CostSchemaSQL {
             LIMIT n
         $$
         """,
-        // Month-end forecast: spend so far this (UTC) month plus the average daily burn of the
+        // Month-end forecast (multiplying before dividing keeps whole ratios exact): spend so far this (UTC) month plus the average daily burn of the
         // `lookback` before `at`, times the days left in the month.
         """
         CREATE OR REPLACE FUNCTION dl_spend_forecast(dimension text, at timestamptz DEFAULT now(),
@@ -154,9 +154,10 @@ enum CostSchemaSQL {
                 SELECT s.value, s.cost_usd FROM dl_spend(dimension, at - lookback, at) s
             )
             SELECT coalesce(m.value, r.value), coalesce(m.cost_usd, 0),
-                   coalesce(r.cost_usd, 0) / (extract(epoch FROM lookback)::numeric / 86400),
-                   coalesce(m.cost_usd, 0) + coalesce(r.cost_usd, 0) / (extract(epoch FROM lookback)::numeric / 86400)
-                       * (extract(epoch FROM (SELECT month_end FROM bounds) - at)::numeric / 86400)
+                   coalesce(r.cost_usd, 0) * 86400 / extract(epoch FROM lookback)::numeric,
+                   coalesce(m.cost_usd, 0) + coalesce(r.cost_usd, 0)
+                       * extract(epoch FROM (SELECT month_end FROM bounds) - at)::numeric
+                       / extract(epoch FROM lookback)::numeric
             FROM mtd m FULL JOIN recent r ON r.value = m.value
             ORDER BY 4 DESC
         $$
@@ -239,7 +240,7 @@ enum CostSchemaSQL {
                                 WHERE %I = $1 AND window_start >= $2 AND window_start < $3', column_name)
                     INTO recent USING b.scope_value, burn_from, at;
                 forecast := spent + CASE WHEN at > burn_from
-                    THEN recent / extract(epoch FROM at - burn_from)::numeric * extract(epoch FROM p_end - at)::numeric
+                    THEN recent * extract(epoch FROM p_end - at)::numeric / extract(epoch FROM at - burn_from)::numeric
                     ELSE 0 END;
                 ratio := spent / b.amount_usd;
                 new_state := CASE WHEN ratio >= 1 THEN '100' WHEN ratio >= 0.8 THEN '80'

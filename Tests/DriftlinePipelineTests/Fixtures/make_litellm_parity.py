@@ -90,12 +90,16 @@ def main():
                     "cache_creation": {"ephemeral_5m_input_tokens": write - write_1h,
                                        "ephemeral_1h_input_tokens": write_1h},
                 }
+                # LiteLLM's Anthropic adapter puts the per-lifetime split under prompt_tokens_details,
+                # where its cost calculator reads it.
                 usage = Usage(
                     prompt_tokens=total_input, completion_tokens=output, total_tokens=total_input + output,
-                    prompt_tokens_details={"cached_tokens": cached},
+                    prompt_tokens_details={
+                        "cached_tokens": cached,
+                        "cache_creation_token_details": {"ephemeral_5m_input_tokens": write - write_1h,
+                                                         "ephemeral_1h_input_tokens": write_1h},
+                    },
                     cache_creation_input_tokens=write, cache_read_input_tokens=cached,
-                    cache_creation_token_details={"ephemeral_5m_input_tokens": write - write_1h,
-                                                  "ephemeral_1h_input_tokens": write_1h},
                 )
             elif provider == "gemini":
                 visible = output - reasoning
