@@ -26,6 +26,10 @@ struct CostReportCommand: AsyncParsableCommand {
         guard let seconds = Self.parseDuration(since) else {
             throw ValidationError("--since: expected a number followed by m, h or d (e.g. 7d), got \(since)")
         }
+        let dimensions = ["model", "provider", "app", "route", "tenant", "user", "team", "environment", "model_version"]
+        guard dimensions.contains(by) || (by.hasPrefix("label:") && by.count > 6) else {
+            throw ValidationError("--by: expected one of \(dimensions.joined(separator: ", ")) or label:KEY, got \(by)")
+        }
         var configuration = PipelineConfiguration()
         if let config { configuration = try PipelineConfiguration.load(file: config) } else {
             try configuration.applyEnvironment(ProcessInfo.processInfo.environment)

@@ -106,3 +106,14 @@ struct PriceCatalogueYAMLTests {
         }
     }
 }
+
+@Suite("Cost report")
+struct CostReportTests {
+    @Test(arguments: [
+        ("12.340000000000000000000000", "12.34"), ("0.1066666666666666666666", "0.106666667"),
+        ("0.9999999999", "1"), ("5", "5"), ("0.000000000400", "0"), ("19.9999999995", "20"),
+    ])
+    func roundsForDisplay(exact: String, shown: String) {
+        #expect(CostReport.trimmed(exact) == shown)
+    }
+}

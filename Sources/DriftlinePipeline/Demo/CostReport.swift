@@ -16,12 +16,35 @@ public enum CostReport {
         return "\(title):\n\n" + table.render()
     }
 
-    /// `12.340000000000000000000000` → `12.34`.
+    /// Rounded half up to 10⁻⁹ USD for the table (the stored figure is exact; GPU-hour shares
+    /// divide in `numeric` and can carry many places), trailing zeros dropped: `12.340000` → `12.34`.
     static func trimmed(_ decimal: String) -> String {
-        guard decimal.contains(".") else { return decimal }
-        var text = decimal
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        guard let point = decimal.firstIndex(of: ".") else { return decimal }
+        let negative = decimal.hasPrefix("-")
+        var whole = Array(decimal[decimal.index(negative ? decimal.index(after: decimal.startIndex) : decimal.startIndex, offsetBy: 0)..<point])
+        var fraction = Array(decimal[decimal.index(after: point)...])
+        if fraction.count > 9 {
+            let roundUp = fraction[9] >= "5"
+            fraction = Array(fraction.prefix(9))
+            if roundUp {
+                var digits = whole + fraction
+                var index = digits.count - 1
+                while index >= 0 {
+                    if digits[index] == "9" {
+                        digits[index] = "0"
+                        index -= 1
+                    } else {
+                        digits[index] = Character(String((digits[index].wholeNumberValue ?? 0) + 1))
+                        break
+                    }
+                }
+                if index < 0 { digits.insert("1", at: 0) }
+                whole = Array(digits.prefix(digits.count - 9))
+                fraction = Array(digits.suffix(9))
+            }
+        }
+        while fraction.last == "0" { fraction.removeLast() }
+        let text = String(whole) + (fraction.isEmpty ? "" : "." + String(fraction))
+        return negative && text != "0" ? "-" + text : text
     }
 }
