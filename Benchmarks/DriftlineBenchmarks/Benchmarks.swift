@@ -53,7 +53,10 @@ struct Benchmarks {
         // flush holds about as many windows as it would in production at that rate.
         let corpus = Corpus(count: records, spacingMicroseconds: 3)
         print(String(format: "corpus: %d records, mean %.0f bytes", corpus.count, corpus.meanBytes))
-        if !arguments.contains("--skip-memory") { inMemoryFigures(corpus, records: records) }
+        if !arguments.contains("--skip-memory") {
+            inMemoryFigures(corpus, records: records)
+            try pricing(corpus)
+        }
         if arguments.contains("--skip-e2e") { return }
         try await throughKafka(corpus, partitions: partitions)
     }

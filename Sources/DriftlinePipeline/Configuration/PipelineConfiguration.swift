@@ -11,11 +11,12 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var flush = FlushSettings()
     public var decoder = DecoderSettings()
     public var deadLetters = DeadLetterSettings()
+    public var costs = CostSettings()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kafka, postgres, aggregation, flush, decoder
+        case kafka, postgres, aggregation, flush, decoder, costs
         case deadLetters = "dead_letters"
     }
 
@@ -27,6 +28,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         flush = try container.decodeIfPresent(FlushSettings.self, forKey: .flush) ?? flush
         self.decoder = try container.decodeIfPresent(DecoderSettings.self, forKey: .decoder) ?? self.decoder
         deadLetters = try container.decodeIfPresent(DeadLetterSettings.self, forKey: .deadLetters) ?? deadLetters
+        costs = try container.decodeIfPresent(CostSettings.self, forKey: .costs) ?? costs
     }
 
     public struct KafkaSettings: Codable, Sendable, Equatable {
@@ -262,6 +264,7 @@ extension PipelineConfiguration {
         if deadLetters.maxPayloadBytes < 0 {
             throw fail("dead_letters.max_payload_bytes", "expected 0 or more, got \(deadLetters.maxPayloadBytes)")
         }
+        try costs.validate(file: file)
     }
 
     /// The database URL with the password from `password_file` when one is set.

@@ -22,6 +22,8 @@ final class IngestHandler: KafkaConsumerHandler {
     private let decoder: NativeJSONDecoder
 
     private var aggregator: WindowAggregator
+    /// Cost rows, when a price catalogue is configured.
+    private var costAggregator: CostAggregator?
     private var deadLetters: [DeadLetter] = []
     /// Per assigned partition: the stored next offset (nil: none stored yet).
     private var expected: [SourcePartition: Int64?] = [:]
@@ -35,7 +37,10 @@ final class IngestHandler: KafkaConsumerHandler {
 
     private let counters: IngestCounters
 
-    init(configuration: PipelineConfiguration, store: AggregateStore, counters: IngestCounters, logger: Logger) {
+    init(
+        configuration: PipelineConfiguration, store: AggregateStore, counters: IngestCounters, logger: Logger,
+        catalogue: PriceCatalogue? = nil
+    ) {
         self.configuration = configuration
         self.counters = counters
         self.store = store
@@ -48,6 +53,10 @@ final class IngestHandler: KafkaConsumerHandler {
         self.decoder = NativeJSONDecoder(
             maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false, keepEmbedding: false)
         self.aggregator = WindowAggregator(dimensions: DimensionSet(configuration.aggregation))
+        self.costAggregator = catalogue.map {
+            CostAggregator(
+                catalogue: $0, settings: configuration.costs, windowSeconds: configuration.aggregation.windowSeconds)
+        }
     }
 
     // MARK: KafkaConsumerHandler
@@ -99,6 +108,7 @@ final class IngestHandler: KafkaConsumerHandler {
             do {
                 let event = try decoder.decode(value)
                 aggregator.add(event, from: partition)
+                costAggregator?.add(event)
                 return nil
             } catch {
                 return deadLetter(message, partition, code: error.code.description, reason: error.description)
@@ -210,8 +220,8 @@ final class IngestHandler: KafkaConsumerHandler {
                     deadLetters: entry.deadLetters))
         }
         let batch = FlushBatch(
-            consumerGroup: configuration.kafka.groupID, windows: aggregator.take(), deadLetters: deadLetters,
-            offsets: offsets)
+            consumerGroup: configuration.kafka.groupID, windows: aggregator.take(), costs: costAggregator?.take() ?? [:],
+            deadLetters: deadLetters, offsets: offsets)
         deadLetters = []
         progress = [:]
         return batch
@@ -251,6 +261,7 @@ final class IngestHandler: KafkaConsumerHandler {
     /// carries both (aggregates merge; offsets keep the furthest position).
     private func restore(_ batch: FlushBatch) {
         aggregator.restore(batch.windows)
+        costAggregator?.restore(batch.costs)
         deadLetters = batch.deadLetters + deadLetters
         for advance in batch.offsets where expected[advance.partition] != nil {
             if let later = progress[advance.partition] {
@@ -265,6 +276,7 @@ final class IngestHandler: KafkaConsumerHandler {
 
     private func discardUnstored() {
         aggregator.reset()
+        costAggregator?.reset()
         deadLetters = []
         progress = [:]
     }

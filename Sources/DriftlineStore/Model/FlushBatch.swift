@@ -64,20 +64,23 @@ public struct DeadLetter: Sendable, Equatable {
 public struct FlushBatch: Sendable {
     public var consumerGroup: String
     public var windows: [WindowKey: WindowAggregate]
+    /// Cost rows (`dl_costs`), keyed by window and the cost-attribution dimensions.
+    public var costs: [WindowKey: CostAggregate]
     public var deadLetters: [DeadLetter]
     public var offsets: [OffsetAdvance]
 
     public init(
-        consumerGroup: String, windows: [WindowKey: WindowAggregate] = [:], deadLetters: [DeadLetter] = [],
-        offsets: [OffsetAdvance] = []
+        consumerGroup: String, windows: [WindowKey: WindowAggregate] = [:], costs: [WindowKey: CostAggregate] = [:],
+        deadLetters: [DeadLetter] = [], offsets: [OffsetAdvance] = []
     ) {
         self.consumerGroup = consumerGroup
         self.windows = windows
+        self.costs = costs
         self.deadLetters = deadLetters
         self.offsets = offsets
     }
 
-    public var isEmpty: Bool { windows.isEmpty && deadLetters.isEmpty && offsets.isEmpty }
+    public var isEmpty: Bool { windows.isEmpty && costs.isEmpty && deadLetters.isEmpty && offsets.isEmpty }
 }
 
 public enum FlushOutcome: Sendable, Equatable {
