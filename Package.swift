@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -41,6 +42,8 @@ let package = Package(
         ),
         .target(
             name: "DriftlineCore",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/VERSION"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -102,6 +105,8 @@ let package = Package(
         .testTarget(
             name: "DriftlineCoreTests",
             dependencies: ["DriftlineCore", "DriftlineStats"],
+            // Read by path (#filePath), also by the pipeline tests; not bundled as resources.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

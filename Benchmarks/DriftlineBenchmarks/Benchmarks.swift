@@ -13,7 +13,7 @@ import Glibc
 /// Release-mode benchmarks; they print figures and assert nothing.
 ///
 ///     swift run -c release DriftlineBenchmarks [--records N] [--partitions P] [--skip-e2e] [--skip-memory]
-///         [--consumer-property K=V …] [--producer-property K=V …]
+///         [--consumer-property K=V …] [--producer-property K=V …] [--otlp]
 ///
 /// 1. decode + validate + aggregate, in memory, one thread, ~1 KB generated records;
 /// 2. raw librdkafka consume rate from a mock-cluster topic, produced while consuming (the ceiling);
@@ -48,6 +48,12 @@ struct Benchmarks {
             .merging(properties("--producer-property")) { $1 }
         let records = option("--records", 1_000_000)
         let partitions = Int32(option("--partitions", 8))
+        if arguments.contains("--otlp") {
+            // OTLP GenAI spans only (OTLPBenchmarks.swift); --records counts spans.
+            try await OTLPBenchmarks.run(
+                spans: option("--records", 500_000), partitions: partitions, skipEndToEnd: arguments.contains("--skip-e2e"))
+            return
+        }
         print("Driftline benchmarks — \(records) records, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         // Dense: event times 3 µs apart, as traffic arriving at ~330 k records/s has them, so a
         // flush holds about as many windows as it would in production at that rate.

@@ -51,6 +51,7 @@ public struct AggregateStore: Sendable {
                 try await upsertWindows(batch.windows, on: connection)
                 try await upsertCosts(batch.costs, on: connection)
                 try await insertDeadLetters(batch, on: connection)
+                try await upsertSpanCounts(batch.spanCounts, on: connection)
             }
             return .committed
         } catch let fenced as Fenced {

@@ -24,6 +24,10 @@ struct GenerateCommand: AsyncParsableCommand {
     var incidentAfter: Double = 0
     @Option(name: .long, help: "Share of records written malformed on purpose (they go to the dead letters).")
     var malformedRate: Double = 0
+    @Option(name: .long, help: "Record format: native_json, otlp_proto or otlp_json (OTLP: GenAI spans, --spans-per-record to a batch).")
+    var format: String = "native_json"
+    @Option(name: .long, help: "Spans per OTLP export batch.")
+    var spansPerRecord: Int = 10
     @Option(name: .customLong("property"), parsing: .upToNextOption, help: "librdkafka producer property key=value (repeatable).")
     var properties: [String] = []
 
@@ -35,14 +39,20 @@ struct GenerateCommand: AsyncParsableCommand {
             }
             extra[String(property[..<equals])] = String(property[property.index(after: equals)...])
         }
-        let plan = TrafficPlan(
+        guard let recordFormat = RecordFormat(rawValue: format) else {
+            throw ValidationError("--format expects native_json, otlp_proto or otlp_json, got '\(format)'")
+        }
+        guard spansPerRecord >= 1 else { throw ValidationError("--spans-per-record must be at least 1") }
+        var plan = TrafficPlan(
             brokers: brokers, topic: topic, count: count, rate: rate, seed: seed,
             incident: incidentModel.map { .init(model: $0, factor: incidentFactor) }, incidentAfterSeconds: incidentAfter,
             malformedRate: malformedRate, producerProperties: extra)
+        plan.format = recordFormat
+        plan.spansPerRecord = spansPerRecord
         let produced = try await plan.run { progress in
             print("produced \(progress) records")
         }
-        print("done: \(produced) records to \(topic)")
+        print("done: \(produced) requests in \(plan.records(forRequests: produced)) records to \(topic)")
     }
 }
 

@@ -12,11 +12,13 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var decoder = DecoderSettings()
     public var deadLetters = DeadLetterSettings()
     public var costs = CostSettings()
+    /// How OTLP spans map to events (custom attribute names); see `OTLPSettings`.
+    public var otlp = OTLPSettings()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kafka, postgres, aggregation, flush, decoder, costs
+        case kafka, postgres, aggregation, flush, decoder, costs, otlp
         case deadLetters = "dead_letters"
     }
 
@@ -29,6 +31,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         self.decoder = try container.decodeIfPresent(DecoderSettings.self, forKey: .decoder) ?? self.decoder
         deadLetters = try container.decodeIfPresent(DeadLetterSettings.self, forKey: .deadLetters) ?? deadLetters
         costs = try container.decodeIfPresent(CostSettings.self, forKey: .costs) ?? costs
+        otlp = try container.decodeIfPresent(OTLPSettings.self, forKey: .otlp) ?? otlp
     }
 
     public struct KafkaSettings: Codable, Sendable, Equatable {
@@ -78,7 +81,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
             name = try container.decode(String.self, forKey: .name)
-            format = try container.decodeIfPresent(RecordFormat.self, forKey: .format) ?? .nativeJSON
+            format = try container.decodeIfPresent(RecordFormat.self, forKey: .format) ?? .defaultFormat(ofTopic: name)
         }
     }
 
@@ -178,6 +181,10 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
 public enum RecordFormat: String, Codable, Sendable, CaseIterable {
     /// Driftline's request-log JSON (`schemas/llm-request.schema.json`).
     case nativeJSON = "native_json"
+    /// A serialized OTLP `ExportTraceServiceRequest`, as the OpenTelemetry Collector's Kafka exporter writes it.
+    case otlpProto = "otlp_proto"
+    /// The same in the OTLP/JSON mapping.
+    case otlpJSON = "otlp_json"
 }
 
 /// A dimension the aggregates can be split by.
@@ -261,6 +268,7 @@ extension PipelineConfiguration {
         if decoder.maxRecordBytes < 64 {
             throw fail("decoder.max_record_bytes", "expected at least 64, got \(decoder.maxRecordBytes)")
         }
+        _ = try otlp.mapping(file: file)
         if deadLetters.maxPayloadBytes < 0 {
             throw fail("dead_letters.max_payload_bytes", "expected 0 or more, got \(deadLetters.maxPayloadBytes)")
         }

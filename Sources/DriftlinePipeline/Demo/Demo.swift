@@ -16,6 +16,8 @@ public struct Demo: Sendable {
     /// The price catalogue the demo prices with; the demo's cost tables are skipped when it is
     /// not found (run from the repository root).
     public var priceCatalogue = "pipelines/prices-local.yaml"
+    /// A quarter of the traffic also arrives as OTLP GenAI spans (protobuf, 10 to a batch) here.
+    public var otlpTopic = RecordFormat.defaultOTLPTopic
 
     public init(seconds: Double, rate: Double, partitions: Int32) {
         self.seconds = seconds
@@ -29,6 +31,7 @@ public struct Demo: Sendable {
         let cluster = try MockKafkaCluster(brokers: 3)
         defer { cluster.close() }
         try cluster.createTopic(topic, partitions: partitions)
+        try cluster.createTopic(otlpTopic, partitions: partitions)
 
         let (url, local) = try LocalPostgres.databaseURL(environment: environment)
         defer { local?.stop() }
@@ -37,7 +40,7 @@ public struct Demo: Sendable {
         var configuration = PipelineConfiguration()
         configuration.kafka.brokers = cluster.bootstrapServers
         configuration.kafka.groupID = "driftline-demo-\(UUID().uuidString.prefix(8))"
-        configuration.kafka.topics = [.init(name: topic, format: .nativeJSON)]
+        configuration.kafka.topics = [.init(name: topic, format: .nativeJSON), .init(name: otlpTopic, format: .otlpProto)]
         configuration.aggregation.windowSeconds = 10
         configuration.flush.intervalSeconds = 1
         if FileManager.default.fileExists(atPath: priceCatalogue) { configuration.costs.catalogue = priceCatalogue }
@@ -45,6 +48,14 @@ public struct Demo: Sendable {
             brokers: cluster.bootstrapServers, topic: topic, count: Int(seconds * rate), rate: rate, seed: 7,
             incident: .init(model: incidentModel, factor: 4, errorFactor: 3), incidentAfterSeconds: seconds / 2,
             malformedRate: 0.0005)
+        let otlpPlan = {
+            var plan = TrafficPlan(
+                brokers: cluster.bootstrapServers, topic: otlpTopic, count: Int(seconds * rate / 4), rate: rate / 4,
+                seed: 8, incident: .init(model: incidentModel, factor: 4, errorFactor: 3),
+                incidentAfterSeconds: seconds / 2)
+            plan.format = .otlpProto
+            return plan
+        }()
         say(
             "mock Kafka cluster at \(cluster.bootstrapServers), topic \(topic) with \(partitions) partitions; "
                 + "generating \(Int(rate)) requests/s for \(Int(seconds)) s, \(incidentModel) latency incident at \(Int(seconds / 2)) s")
@@ -59,15 +70,20 @@ public struct Demo: Sendable {
             let started = ContinuousClock.now
             let produced: Int = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
+                async let spans = otlpPlan.run()
                 let produced = try await plan.run { count in say("… produced \(count) records") }
-                say("produced \(produced) records; waiting for the pipeline to store them")
+                let otlpSpans = try await spans
+                let records = produced + otlpPlan.records(forRequests: otlpSpans)
+                say(
+                    "produced \(produced) request logs and \(otlpSpans) OTLP spans in \(records - produced) export "
+                        + "batches; waiting for the pipeline to store them")
                 let deadline = ContinuousClock.now + .seconds(120)
-                while pipeline.statistics.committedRecords < Int64(produced), ContinuousClock.now < deadline {
+                while pipeline.statistics.committedRecords < Int64(records), ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(200))
                 }
                 pipeline.stop()
                 try await group.waitForAll()
-                return produced
+                return produced + otlpSpans
             }
             let elapsed = ContinuousClock.now - started
             return try await report(store: store, pipeline: pipeline, produced: produced, elapsed: elapsed)
@@ -115,7 +131,7 @@ public struct Demo: Sendable {
         let stored = summaries.reduce(0) { $0 + $1.requests }
         out += """
 
-            produced \(produced) records; stored \(stored) requests + \(deadLetters) dead letters = \(stored + deadLetters) \
+            produced \(produced) requests (request logs + OTLP spans); stored \(stored) requests + \(deadLetters) dead letters = \(stored + deadLetters) \
             (\(stored + deadLetters == Int64(produced) ? "every record accounted for" : "MISMATCH"))
             flushes \(statistics.flushes), failed \(statistics.failedFlushes), fenced \(statistics.fencedFlushes), \
             pauses \(statistics.pauses); \(String(format: "%.1f", elapsed.seconds)) s end to end

@@ -1,3 +1,4 @@
+import DriftlineCore
 import DriftlineKafka
 import Foundation
 
@@ -15,6 +16,10 @@ public struct TrafficPlan: Sendable {
     public var incidentAfterSeconds: Double
     public var malformedRate: Double
     public var producerProperties: [String: String]
+    /// `native_json`: one request log per record. `otlp_proto` / `otlp_json`: GenAI spans,
+    /// `spansPerRecord` to an export batch; a malformed record is a batch cut short.
+    public var format: RecordFormat = .nativeJSON
+    public var spansPerRecord = 10
 
     public init(
         brokers: String, topic: String, count: Int, rate: Double, seed: UInt64 = 42,
@@ -43,6 +48,14 @@ public struct TrafficPlan: Sendable {
         var produced = 0
         var record: [UInt8] = []
         record.reserveCapacity(2048)
+        let otlpEncoding: OTLPDecoder.Encoding? =
+            switch format {
+            case .nativeJSON: nil
+            case .otlpProto: .protobuf
+            case .otlpJSON: .json
+            }
+        var spans: [LLMEvent] = []
+        var malformedBatch = false
         while count == 0 || produced < count {
             if Task.isCancelled { break }
             let elapsed = (ContinuousClock.now - start).seconds
@@ -59,7 +72,15 @@ public struct TrafficPlan: Sendable {
                 record.removeAll(keepingCapacity: true)
                 let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
                 let request = generator.next(startMicroseconds: now, into: &record)
-                try producer.send(topic: topic, key: Array(request.key.utf8), value: record)
+                if let otlpEncoding {
+                    spans.append(request.event)
+                    malformedBatch = malformedBatch || request.malformed
+                    if spans.count >= spansPerRecord {
+                        try sendSpans(&spans, malformed: &malformedBatch, encoding: otlpEncoding, producer)
+                    }
+                } else {
+                    try producer.send(topic: topic, key: Array(request.key.utf8), value: record)
+                }
             }
             produced += burst
             if ContinuousClock.now - lastReport >= .seconds(5) {
@@ -67,8 +88,28 @@ public struct TrafficPlan: Sendable {
                 progress(produced)
             }
         }
+        if let otlpEncoding, !spans.isEmpty {
+            try sendSpans(&spans, malformed: &malformedBatch, encoding: otlpEncoding, producer)
+        }
         try producer.flush(timeout: .seconds(30))
         return produced
+    }
+
+    /// Records an OTLP plan of `requests` spans writes.
+    public func records(forRequests requests: Int) -> Int {
+        format == .nativeJSON ? requests : (requests + spansPerRecord - 1) / spansPerRecord
+    }
+
+    private func sendSpans(
+        _ spans: inout [LLMEvent], malformed: inout Bool, encoding: OTLPDecoder.Encoding, _ producer: KafkaProducer
+    ) throws {
+        var bytes = OTLPEncoder(encoding: encoding).encode(spans, idSeed: UInt64(bitPattern: spans[0].start.microsecondsSinceEpoch))
+        // An export batch cut short, as a truncating proxy leaves it: a dead letter.
+        if malformed { bytes.removeLast(min(bytes.count, 5)) }
+        // The Collector's Kafka exporter writes no key by default.
+        try producer.send(topic: topic, key: nil, value: bytes)
+        spans.removeAll(keepingCapacity: true)
+        malformed = false
     }
 }
 

@@ -24,6 +24,7 @@ final class IngestHandler: KafkaConsumerHandler {
     private var aggregator: WindowAggregator
     /// Cost rows, when a price catalogue is configured.
     private var costAggregator: CostAggregator?
+    private var otlp: OTLPIngest
     private var deadLetters: [DeadLetter] = []
     /// Per assigned partition: the stored next offset (nil: none stored yet).
     private var expected: [SourcePartition: Int64?] = [:]
@@ -57,6 +58,10 @@ final class IngestHandler: KafkaConsumerHandler {
             CostAggregator(
                 catalogue: $0, settings: configuration.costs, windowSeconds: configuration.aggregation.windowSeconds)
         }
+        // Validated when the configuration was loaded; a mapping that fails here falls back to the defaults.
+        self.otlp = OTLPIngest(
+            mapping: (try? configuration.otlp.mapping()) ?? GenAIMapping(),
+            maxRecordBytes: configuration.decoder.maxRecordBytes, windowing: DimensionSet(configuration.aggregation))
     }
 
     // MARK: KafkaConsumerHandler
@@ -103,17 +108,24 @@ final class IngestHandler: KafkaConsumerHandler {
         guard let value = message.value, !value.isEmpty else {
             return deadLetter(message, partition, code: "emptyRecord", reason: "record has no value (tombstone or empty)")
         }
-        switch formats[message.topic] ?? .nativeJSON {
-        case .nativeJSON:
-            do {
-                let event = try decoder.decode(value)
-                aggregator.add(event, from: partition)
-                costAggregator?.add(event)
-                return nil
-            } catch {
-                return deadLetter(message, partition, code: error.code.description, reason: error.description)
+        let format = formats[message.topic] ?? .nativeJSON
+        do {
+            switch format {
+            case .otlpProto, .otlpJSON:
+                for event in try otlp.decode(value, format: format) { aggregate(event, from: partition) }
+            case .nativeJSON:
+                aggregate(try decoder.decode(value), from: partition)
             }
+            return nil
+        } catch {
+            return deadLetter(message, partition, code: error.code.description, reason: error.description)
         }
+    }
+
+    /// Folds one event into the window aggregates and, when prices are configured, the cost rows.
+    private func aggregate(_ event: LLMEvent, from partition: SourcePartition) {
+        aggregator.add(event, from: partition)
+        costAggregator?.add(event)
     }
 
     private func deadLetter(_ message: KafkaMessageView, _ partition: SourcePartition, code: String, reason: String)
@@ -221,7 +233,7 @@ final class IngestHandler: KafkaConsumerHandler {
         }
         let batch = FlushBatch(
             consumerGroup: configuration.kafka.groupID, windows: aggregator.take(), costs: costAggregator?.take() ?? [:],
-            deadLetters: deadLetters, offsets: offsets)
+            deadLetters: deadLetters, offsets: offsets, spanCounts: otlp.take())
         deadLetters = []
         progress = [:]
         return batch
@@ -262,6 +274,7 @@ final class IngestHandler: KafkaConsumerHandler {
     private func restore(_ batch: FlushBatch) {
         aggregator.restore(batch.windows)
         costAggregator?.restore(batch.costs)
+        otlp.restore(batch.spanCounts)
         deadLetters = batch.deadLetters + deadLetters
         for advance in batch.offsets where expected[advance.partition] != nil {
             if let later = progress[advance.partition] {
@@ -277,6 +290,7 @@ final class IngestHandler: KafkaConsumerHandler {
     private func discardUnstored() {
         aggregator.reset()
         costAggregator?.reset()
+        otlp.reset()
         deadLetters = []
         progress = [:]
     }

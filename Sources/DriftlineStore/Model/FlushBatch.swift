@@ -68,19 +68,24 @@ public struct FlushBatch: Sendable {
     public var costs: [WindowKey: CostAggregate]
     public var deadLetters: [DeadLetter]
     public var offsets: [OffsetAdvance]
+    /// OTLP spans that are not model calls, counted per window and operation.
+    public var spanCounts: [SpanCountKey: SpanCount]
 
     public init(
         consumerGroup: String, windows: [WindowKey: WindowAggregate] = [:], costs: [WindowKey: CostAggregate] = [:],
-        deadLetters: [DeadLetter] = [], offsets: [OffsetAdvance] = []
+        deadLetters: [DeadLetter] = [], offsets: [OffsetAdvance] = [], spanCounts: [SpanCountKey: SpanCount] = [:]
     ) {
         self.consumerGroup = consumerGroup
         self.windows = windows
         self.costs = costs
         self.deadLetters = deadLetters
         self.offsets = offsets
+        self.spanCounts = spanCounts
     }
 
-    public var isEmpty: Bool { windows.isEmpty && costs.isEmpty && deadLetters.isEmpty && offsets.isEmpty }
+    public var isEmpty: Bool {
+        windows.isEmpty && costs.isEmpty && deadLetters.isEmpty && offsets.isEmpty && spanCounts.isEmpty
+    }
 }
 
 public enum FlushOutcome: Sendable, Equatable {

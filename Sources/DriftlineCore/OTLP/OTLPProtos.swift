@@ -1,0 +1,8 @@
+// Short names for the generated OTLP types (Sources/DriftlineCore/Generated/).
+typealias OTLPExportRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+typealias OTLPResourceSpans = Opentelemetry_Proto_Trace_V1_ResourceSpans
+typealias OTLPScopeSpans = Opentelemetry_Proto_Trace_V1_ScopeSpans
+typealias OTLPSpan = Opentelemetry_Proto_Trace_V1_Span
+typealias OTLPStatus = Opentelemetry_Proto_Trace_V1_Status
+typealias OTLPKeyValue = Opentelemetry_Proto_Common_V1_KeyValue
+typealias OTLPAnyValue = Opentelemetry_Proto_Common_V1_AnyValue
