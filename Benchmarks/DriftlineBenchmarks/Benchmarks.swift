@@ -33,6 +33,7 @@ struct Benchmarks {
         print(String(format: "corpus: %d records, mean %.0f bytes", corpus.count, corpus.meanBytes))
         inMemory(corpus)
         foundationComparison(corpus)
+        gatewayDecoding()
         if arguments.contains("--skip-e2e") { return }
         try await throughKafka(corpus, partitions: partitions)
     }

@@ -176,6 +176,10 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
 public enum RecordFormat: String, Codable, Sendable, CaseIterable {
     /// Driftline's request-log JSON (`schemas/llm-request.schema.json`).
     case nativeJSON = "native_json"
+    /// LiteLLM's `StandardLoggingPayload`, one JSON object per call (README, "Gateway logs").
+    case litellm
+    /// An OpenAI `chat.completion` response wrapped with its timing (README, "Gateway logs").
+    case openAIChat = "openai_chat"
 }
 
 /// A dimension the aggregates can be split by.

@@ -20,6 +20,8 @@ final class IngestHandler: KafkaConsumerHandler {
     private let formats: [String: RecordFormat]
     private let flushInterval: Duration
     private let decoder: NativeJSONDecoder
+    private let liteLLMDecoder: LiteLLMDecoder
+    private let openAIChatDecoder: OpenAIChatDecoder
 
     private var aggregator: WindowAggregator
     private var deadLetters: [DeadLetter] = []
@@ -47,6 +49,9 @@ final class IngestHandler: KafkaConsumerHandler {
         // The aggregates need no text or embeddings: they are validated but not materialised.
         self.decoder = NativeJSONDecoder(
             maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false, keepEmbedding: false)
+        self.liteLLMDecoder = LiteLLMDecoder(maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false)
+        self.openAIChatDecoder = OpenAIChatDecoder(
+            maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false)
         self.aggregator = WindowAggregator(dimensions: DimensionSet(configuration.aggregation))
     }
 
@@ -89,6 +94,20 @@ final class IngestHandler: KafkaConsumerHandler {
             do {
                 let event = try decoder.decode(value)
                 aggregator.add(event, from: partition)
+                return nil
+            } catch {
+                return deadLetter(message, partition, code: error.code.description, reason: error.description)
+            }
+        case .litellm:
+            do {
+                aggregator.add(try liteLLMDecoder.decode(value), from: partition)
+                return nil
+            } catch {
+                return deadLetter(message, partition, code: error.code.description, reason: error.description)
+            }
+        case .openAIChat:
+            do {
+                aggregator.add(try openAIChatDecoder.decode(value), from: partition)
                 return nil
             } catch {
                 return deadLetter(message, partition, code: error.code.description, reason: error.description)
