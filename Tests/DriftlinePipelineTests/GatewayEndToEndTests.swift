@@ -16,8 +16,9 @@ struct GatewayEndToEndTests {
 
     /// One fixture as a template: its parsed payload and the per-record facts the truth needs
     /// (from `litellm-expected.json`, which the fixture script computed independently).
-    struct Template {
-        var payload: [String: Any]
+    struct Template: Sendable {
+        /// The fixture's bytes (parsed again per record: `[String: Any]` is not `Sendable`).
+        var payload: Data
         var model: String
         var streamed: Bool
         var failed: Bool
@@ -30,9 +31,7 @@ struct GatewayEndToEndTests {
             try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("litellm-expected.json")))
                 as? [String: [String: Any]])
         return try expected.keys.sorted().map { name in
-            let payload = try #require(
-                try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("litellm-\(name).json")))
-                    as? [String: Any])
+            let payload = try Data(contentsOf: fixtures.appendingPathComponent("litellm-\(name).json"))
             let event = try #require(expected[name])
             let tokens = try #require(event["tokens"] as? [String: NSNumber])
             func count(_ key: String) -> Int64 { tokens[key]?.int64Value ?? -1 }
@@ -53,7 +52,7 @@ struct GatewayEndToEndTests {
     /// The payload with new times, written as exact decimals (Foundation would print a double
     /// with more digits than were meant): placeholders are swapped for the number text.
     static func record(_ template: Template, start: Int64, firstToken: Int64, end: Int64) throws -> [UInt8] {
-        var payload = template.payload
+        var payload = try #require(try JSONSerialization.jsonObject(with: template.payload) as? [String: Any])
         payload["startTime"] = "@start@"
         payload["completionStartTime"] = "@first@"
         payload["endTime"] = "@end@"
@@ -122,7 +121,7 @@ struct GatewayEndToEndTests {
             // payload with an unknown status: dead letters, with reasons.
             let native = Array(#"{"model":"m","start":1764072000000,"end":1764072001000}"#.utf8)
             try producer.send(topic: "litellm.logs", key: nil, value: native, partition: 0)
-            var unknownStatus = templates[0].payload
+            var unknownStatus = try #require(try JSONSerialization.jsonObject(with: templates[0].payload) as? [String: Any])
             unknownStatus["status"] = "partial"
             try producer.send(
                 topic: "litellm.logs", key: nil, value: Array(try JSONSerialization.data(withJSONObject: unknownStatus)),

@@ -44,5 +44,7 @@ func jsonText(_ text: String?, equals value: Any?) -> Bool {
     guard let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
         return false
     }
-    return (parsed as AnyObject).isEqual(value)
+    // Compared as Foundation objects, so key order and number spelling do not matter.
+    guard let object = parsed as? NSObject else { return false }
+    return object.isEqual(value)
 }
