@@ -7,8 +7,9 @@ import PostgresNIO
 import Testing
 
 /// LiteLLM payloads (the committed fixtures made by the `litellm` package, with their times
-/// varied) and native request logs on two topics of one pipeline: the aggregates in Postgres
-/// match a ground truth computed from the fixtures' expected events and the times written.
+/// varied), wrapped OpenAI chat completions and native request logs on three topics of one
+/// pipeline: the aggregates in Postgres match a ground truth computed from the fixtures'
+/// expected events (or, for OpenAI, the fixture as Foundation reads it) and the times written.
 @Suite("Gateway end to end", .serialized)
 struct GatewayEndToEndTests {
     static let fixtures = URL(fileURLWithPath: #filePath)
@@ -63,7 +64,7 @@ struct GatewayEndToEndTests {
         return Array(text.utf8)
     }
 
-    @Test func liteLLMAndNativeTopicsAggregateToTheGroundTruth() async throws {
+    @Test func liteLLMOpenAIAndNativeTopicsAggregateToTheGroundTruth() async throws {
         let templates = try Self.templates()
         try #require(templates.count == 5)
         try await withTestClient { client, database in
@@ -71,10 +72,12 @@ struct GatewayEndToEndTests {
             defer { cluster.close() }
             try cluster.createTopic("litellm.logs", partitions: 4)
             try cluster.createTopic("llm.requests", partitions: 2)
+            try cluster.createTopic("openai.completions", partitions: 2)
             var configuration = testConfiguration(
                 brokers: cluster.bootstrapServers, database: database, topic: "llm.requests", group: "gateway")
             configuration.kafka.topics = [
                 .init(name: "llm.requests", format: .nativeJSON), .init(name: "litellm.logs", format: .litellm),
+                .init(name: "openai.completions", format: .openAIChat),
             ]
 
             var truth = GroundTruth()
@@ -127,10 +130,56 @@ struct GatewayEndToEndTests {
                 topic: "litellm.logs", key: nil, value: Array(try JSONSerialization.data(withJSONObject: unknownStatus)),
                 partition: 1)
             try producer.flush(timeout: .seconds(60))
+            // OpenAI chat completions (the documented object and error body, wrapped) on a
+            // third topic: every fourth one the 429.
+            let completion = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("openai-chat-wrapped.json")))
+                    as? [String: Any])
+            let rateLimited = try #require(
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: Self.fixtures.appendingPathComponent("openai-chat-error-wrapped.json"))) as? [String: Any])
+            let usage = try #require((completion["response"] as? [String: Any])?["usage"] as? [String: Any])
+            func usageCount(_ path: String...) -> Int64 {
+                var object: Any? = usage
+                for key in path { object = (object as? [String: Any])?[key] }
+                return (object as? NSNumber)?.int64Value ?? -1
+            }
+            let openAICount = 400
+            for index in 0..<openAICount {
+                let failed = index % 4 == 3
+                var record = failed ? rateLimited : completion
+                let start = base / 1000 + Int64(index) * 700
+                let latency = Int64(150 + (index * 37) % 2000)
+                let first = start + Int64(30 + (index * 11) % 100)
+                record["start"] = start
+                record["end"] = start + latency
+                if failed { record["first_token"] = nil } else { record["first_token"] = first }
+                try producer.send(
+                    topic: "openai.completions", key: nil, value: Array(try JSONSerialization.data(withJSONObject: record)),
+                    partition: Int32(index % 2))
+                var m = truth.models["o3-mini"] ?? GroundTruth.PerModel()
+                m.requests += 1
+                m.latency.append(Double(latency))
+                if failed {
+                    m.errors += 1
+                    m.errorsByType["rate_limit_exceeded", default: 0] += 1
+                } else {
+                    let output = usageCount("completion_tokens")
+                    m.inputTokens += usageCount("prompt_tokens")
+                    m.outputTokens += output
+                    m.cachedInputTokens += usageCount("prompt_tokens_details", "cached_tokens")
+                    m.reasoningTokens += usageCount("completion_tokens_details", "reasoning_tokens")
+                    m.ttft.append(Double(first - start))
+                    m.tpot.append(Double(start + latency - first) / Double(output - 1))
+                }
+                truth.models["o3-mini"] = m
+                truth.total += 1
+            }
+            try producer.flush(timeout: .seconds(60))
             // Native traffic alongside, through the same pipeline.
             try produceTraffic(
                 brokers: cluster.bootstrapServers, topic: "llm.requests", partitions: 2, count: 2000, seed: 5, truth: &truth)
-            let total = Int64(count + 2 + 2000)
+            let total = Int64(count + 2 + openAICount + 2000)
 
             let store = AggregateStore(client: client, logger: quietLogger)
             try await Migrator().migrate(client: client, logger: quietLogger)

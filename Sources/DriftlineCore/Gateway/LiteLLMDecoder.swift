@@ -47,6 +47,7 @@ struct LiteLLMPayload {
     var id: String?
     var traceID: String?
     var sessionID: String?
+    var callType: String?
     var stream: Bool?
     var status: LLMEvent.Status?
     var provider: String?
@@ -82,6 +83,7 @@ struct LiteLLMPayload {
             case "id": id = try reader.nonEmptyString(key)
             case "trace_id": traceID = try reader.nonEmptyString(key)
             case "session_id": sessionID = try reader.nonEmptyString(key)
+            case "call_type": callType = try reader.nonEmptyString(key)
             case "stream": stream = try reader.bool(key)
             case "status": status = try statusValue(&reader)
             case "custom_llm_provider": provider = try reader.nonEmptyString(key)
@@ -114,7 +116,7 @@ struct LiteLLMPayload {
     }
 
     static let keys: Set<String> = [
-        "id", "trace_id", "session_id", "stream", "status", "custom_llm_provider", "prompt_tokens",
+        "id", "trace_id", "session_id", "call_type", "stream", "status", "custom_llm_provider", "prompt_tokens",
         "completion_tokens", "startTime", "completionStartTime", "endTime", "model", "model_group", "cache_hit",
         "request_tags", "end_user", "messages", "response", "metadata", "error_information",
     ]
@@ -208,6 +210,7 @@ struct LiteLLMPayload {
         if let owner = metadata.keyUserID { labels["key_user_id"] = owner }
         if let alias = metadata.teamAlias { labels["team_alias"] = alias }
         if let sessionID { labels["session_id"] = sessionID }
+        if let callType { labels["call_type"] = callType }
         if modelGroup != nil, model != deployment { labels["deployment_model"] = deployment }
 
         var tokens = TokenCounts()

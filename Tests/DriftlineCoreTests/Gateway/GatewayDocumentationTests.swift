@@ -42,6 +42,7 @@ struct GatewayDocumentationTests {
                 "deployment_model": "claude-sonnet-4-20250514", "team_alias": "Support", "key_user_id": "u_owner_17",
                 "api_key_hash": "88dc28d0f030c55e", "region": "eu-west-1",
                 "request_tags": "environment:prod,region:eu-west-1,beta", "session_id": "conv-77",
+                "call_type": "acompletion",
             ])
     }
 

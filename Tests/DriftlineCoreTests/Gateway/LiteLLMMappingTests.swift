@@ -213,6 +213,11 @@ struct LiteLLMMappingTests {
         #expect(try liteLLMEvent(["session_id": ""]).dimensions.labels["session_id"] == nil)
     }
 
+    @Test func callTypeIsALabel() throws {
+        #expect(try liteLLMEvent(["call_type": "aembedding"]).dimensions.labels["call_type"] == "aembedding")
+        #expect(try liteLLMEvent().dimensions.labels["call_type"] == nil)
+    }
+
     /// A response served from LiteLLM's cache consumed no provider tokens.
     @Test func aCacheHitHasNoTokensAndIsLabelled() throws {
         let event = try liteLLMEvent(["cache_hit": true, "prompt_tokens": 10, "completion_tokens": 20])

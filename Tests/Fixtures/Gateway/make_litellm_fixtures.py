@@ -225,6 +225,8 @@ def expected_event(p):
         labels["team_alias"] = md.get("user_api_key_team_alias") or md.get("team_alias")
     if nonempty(p.get("session_id")):
         labels["session_id"] = p["session_id"]
+    if nonempty(p.get("call_type")):
+        labels["call_type"] = p["call_type"]
     if hit:
         labels["cache_hit"] = "true"
     model_group = nonempty(p.get("model_group"))
