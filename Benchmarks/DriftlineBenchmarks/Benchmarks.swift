@@ -62,6 +62,7 @@ struct Benchmarks {
         if !arguments.contains("--skip-memory") {
             inMemoryFigures(corpus, records: records)
             try pricing(corpus)
+            gatewayDecoding()
         }
         if arguments.contains("--skip-e2e") { return }
         try await throughKafka(corpus, partitions: partitions)

@@ -185,6 +185,10 @@ public enum RecordFormat: String, Codable, Sendable, CaseIterable {
     case otlpProto = "otlp_proto"
     /// The same in the OTLP/JSON mapping.
     case otlpJSON = "otlp_json"
+    /// LiteLLM's `StandardLoggingPayload`, one JSON object per call (README, "Gateway logs").
+    case litellm
+    /// An OpenAI `chat.completion` response wrapped with its timing (README, "Gateway logs").
+    case openAIChat = "openai_chat"
 }
 
 /// A dimension the aggregates can be split by.

@@ -20,6 +20,8 @@ final class IngestHandler: KafkaConsumerHandler {
     private let formats: [String: RecordFormat]
     private let flushInterval: Duration
     private let decoder: NativeJSONDecoder
+    private let liteLLMDecoder: LiteLLMDecoder
+    private let openAIChatDecoder: OpenAIChatDecoder
 
     private var aggregator: WindowAggregator
     /// Cost rows, when a price catalogue is configured.
@@ -53,6 +55,9 @@ final class IngestHandler: KafkaConsumerHandler {
         // The aggregates need no text or embeddings: they are validated but not materialised.
         self.decoder = NativeJSONDecoder(
             maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false, keepEmbedding: false)
+        self.liteLLMDecoder = LiteLLMDecoder(maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false)
+        self.openAIChatDecoder = OpenAIChatDecoder(
+            maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false)
         self.aggregator = WindowAggregator(dimensions: DimensionSet(configuration.aggregation))
         self.costAggregator = catalogue.map {
             CostAggregator(
@@ -115,6 +120,10 @@ final class IngestHandler: KafkaConsumerHandler {
                 for event in try otlp.decode(value, format: format) { aggregate(event, from: partition) }
             case .nativeJSON:
                 aggregate(try decoder.decode(value), from: partition)
+            case .litellm:
+                aggregate(try liteLLMDecoder.decode(value), from: partition)
+            case .openAIChat:
+                aggregate(try openAIChatDecoder.decode(value), from: partition)
             }
             return nil
         } catch {
