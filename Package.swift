@@ -129,7 +129,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
-            exclude: ["Fixtures"],
+            exclude: ["Fixtures", "Support/produce_otlp_fixtures.py"],
             swiftSettings: swiftSettings
         ),
     ]

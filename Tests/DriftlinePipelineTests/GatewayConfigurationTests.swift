@@ -23,7 +23,9 @@ struct GatewayConfigurationTests {
             Issue.record("expected an error")
         } catch let error as ConfigurationError {
             #expect(error.key == "kafka.topics[0].format")
-            #expect(error.description.contains("expected one of native_json, litellm, openai_chat"), "\(error)")
+            #expect(
+                error.description.contains("expected one of native_json, otlp_proto, otlp_json, litellm, openai_chat"),
+                "\(error)")
             #expect(error.description.contains("got litelm"), "\(error)")
         }
     }
