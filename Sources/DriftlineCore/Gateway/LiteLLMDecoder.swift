@@ -171,7 +171,8 @@ struct LiteLLMPayload {
             throw DecodeError(.missingField, field: "model", reason: "model is required (a non-empty string)")
         }
         guard end >= start else {
-            throw DecodeError(.invalidValue, field: "endTime", reason: "endTime (\(end)) is before startTime (\(start))")
+            throw DecodeError(
+                .invalidValue, field: "endTime", reason: "endTime (\(end)) is before startTime (\(start))")
         }
         // LiteLLM sets completionStartTime to endTime when nothing was streamed: only a
         // streamed call has a first token.
@@ -180,7 +181,8 @@ struct LiteLLMPayload {
             guard completionStart >= start, completionStart <= end else {
                 throw DecodeError(
                     .invalidValue, field: "completionStartTime",
-                    reason: "completionStartTime (\(completionStart)) is outside [startTime, endTime] (\(start), \(end))")
+                    reason:
+                        "completionStartTime (\(completionStart)) is outside [startTime, endTime] (\(start), \(end))")
             }
             firstToken = completionStart
         }

@@ -74,7 +74,8 @@ struct LiteLLMFixtureTests {
     /// The cases the fixtures were made to cover are what they cover (so a regenerated
     /// fixture that lost, say, its cached tokens fails here rather than passing vacuously).
     @Test func theFixturesCoverWhatTheyClaim() throws {
-        let reasoning = try liteLLMResult(try GatewayFixtures.bytes("litellm-success-openai-cached-reasoning.json")).get()
+        let reasoning = try liteLLMResult(try GatewayFixtures.bytes("litellm-success-openai-cached-reasoning.json"))
+            .get()
         #expect(reasoning.tokens.cachedInput > 0 && reasoning.tokens.reasoning > 0)
         let streamed = try liteLLMResult(try GatewayFixtures.bytes("litellm-streaming-success.json")).get()
         #expect(streamed.firstToken != nil && streamed.ttftMilliseconds ?? 0 > 0)
