@@ -11,6 +11,7 @@ extension Benchmarks {
             .appendingPathComponent("Tests/Fixtures/Gateway")
         let names = [
             "success-openai-cached-reasoning", "streaming-success", "failure-rate-limit", "anthropic-prompt-cache",
+            "gemini-thinking-cache",
             "cache-hit",
         ]
         let payloads = names.compactMap {

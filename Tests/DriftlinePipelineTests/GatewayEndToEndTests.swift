@@ -69,7 +69,7 @@ struct GatewayEndToEndTests {
 
     @Test func liteLLMOpenAIAndNativeTopicsAggregateToTheGroundTruth() async throws {
         let templates = try Self.templates()
-        try #require(templates.count == 5)
+        try #require(templates.count == 6)
         try await withTestClient { client, database in
             let cluster = try MockKafkaCluster(brokers: 1)
             defer { cluster.close() }
