@@ -79,38 +79,43 @@ struct LiteLLMPayload {
                 continue
             }
             guard seen.insert(key) else { throw reader.duplicateKey(key, at: offset) }
-            switch key {
-            case "id": id = try reader.nonEmptyString(key)
-            case "trace_id": traceID = try reader.nonEmptyString(key)
-            case "session_id": sessionID = try reader.nonEmptyString(key)
-            case "call_type": callType = try reader.nonEmptyString(key)
-            case "stream": stream = try reader.bool(key)
-            case "status": status = try statusValue(&reader)
-            case "custom_llm_provider": provider = try reader.nonEmptyString(key)
-            case "prompt_tokens": promptTokens = try reader.count(key)
-            case "completion_tokens": completionTokens = try reader.count(key)
-            case "startTime": start = try reader.epochSeconds(key)
-            case "completionStartTime": completionStart = try reader.epochSeconds(key)
-            case "endTime": end = try reader.epochSeconds(key)
-            case "model": model = try reader.nonEmptyString(key)
-            case "model_group": modelGroup = try reader.nonEmptyString(key)
-            case "cache_hit": cacheHit = try reader.bool(key)
-            case "request_tags": tags = try requestTags(&reader)
-            case "end_user": endUser = try reader.nonEmptyString(key)
-            case "messages":
-                prompt =
-                    try reader.atString
-                    ? reader.text(key, keep: keepText) : reader.verbatim(key, depth: 2, keep: keepText)
-            case "response":
-                if reader.atObject {
-                    response = try reader.chatCompletion(key, depth: 2, keepText: keepText)
-                } else if reader.atString || !reader.atArray {
-                    responseText = try reader.text(key, keep: keepText)
-                } else {
-                    responseText = try reader.verbatim(key, depth: 2, keep: keepText)
+            // Errors below a member (bad UTF-8 in a string, say) name the member they are in.
+            do throws(DecodeError) {
+                switch key {
+                case "id": id = try reader.nonEmptyString(key)
+                case "trace_id": traceID = try reader.nonEmptyString(key)
+                case "session_id": sessionID = try reader.nonEmptyString(key)
+                case "call_type": callType = try reader.nonEmptyString(key)
+                case "stream": stream = try reader.bool(key)
+                case "status": status = try statusValue(&reader)
+                case "custom_llm_provider": provider = try reader.nonEmptyString(key)
+                case "prompt_tokens": promptTokens = try reader.count(key)
+                case "completion_tokens": completionTokens = try reader.count(key)
+                case "startTime": start = try reader.epochSeconds(key)
+                case "completionStartTime": completionStart = try reader.epochSeconds(key)
+                case "endTime": end = try reader.epochSeconds(key)
+                case "model": model = try reader.nonEmptyString(key)
+                case "model_group": modelGroup = try reader.nonEmptyString(key)
+                case "cache_hit": cacheHit = try reader.bool(key)
+                case "request_tags": tags = try requestTags(&reader)
+                case "end_user": endUser = try reader.nonEmptyString(key)
+                case "messages":
+                    prompt =
+                        try reader.atString
+                        ? reader.text(key, keep: keepText) : reader.verbatim(key, depth: 2, keep: keepText)
+                case "response":
+                    if reader.atObject {
+                        response = try reader.chatCompletion(key, depth: 2, keepText: keepText)
+                    } else if reader.atString || !reader.atArray {
+                        responseText = try reader.text(key, keep: keepText)
+                    } else {
+                        responseText = try reader.verbatim(key, depth: 2, keep: keepText)
+                    }
+                case "metadata": try metadata.read(&reader)
+                default: try errorInformation(&reader)
                 }
-            case "metadata": try metadata.read(&reader)
-            default: try errorInformation(&reader)
+            } catch {
+                throw error.inField(key)
             }
         } while try reader.endMember()
     }

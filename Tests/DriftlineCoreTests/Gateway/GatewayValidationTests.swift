@@ -24,7 +24,7 @@ struct GatewayValidationTests {
             name: "an array", record: Array("[1]".utf8), code: .notAnObject, field: nil,
             reasonContains: "must be a JSON object"),
         Case(
-            name: "truncated", record: Array(liteLLMPayload().prefix(120)), code: .truncated, field: nil,
+            name: "truncated", record: Array(liteLLMPayload().prefix(120)), code: .truncated, field: "endTime",
             reasonContains: "truncated"),
         Case(
             name: "trailing data", record: liteLLMPayload() + Array(" {}".utf8), code: .trailingData, field: nil,
@@ -113,7 +113,7 @@ struct GatewayValidationTests {
             code: .duplicateKey, field: "model", reasonContains: "duplicate key \"model\""),
         Case(
             name: "invalid UTF-8", record: Array(#"{"model":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8),
-            code: .invalidUTF8, field: nil,
+            code: .invalidUTF8, field: "model",
             reasonContains: "invalid UTF-8"),
     ]
 
