@@ -212,7 +212,7 @@ struct GatewayEndToEndTests {
             #expect(dead.count == 2)
             #expect(dead.allSatisfy { $0.0 == "litellm.logs" })
             #expect(dead.contains { $0.1 == "invalidValue" && $0.2.contains(#"got "partial""#) })
-            #expect(dead.contains { $0.1 == "missingField" && $0.2.contains("status is required") })
+            #expect(dead.contains { $0.1 == "missingField" && $0.2.contains("not a LiteLLM StandardLoggingPayload") })
         }
     }
 }

@@ -169,6 +169,14 @@ struct LiteLLMPayload {
     // MARK: The event
 
     func event() throws(DecodeError) -> LLMEvent {
+        if status == nil, start == nil {
+            // Every StandardLoggingPayload has both: this is another format on a `litellm` topic.
+            throw DecodeError(
+                .missingField, field: "status",
+                reason:
+                    "not a LiteLLM StandardLoggingPayload: status and startTime are missing (is the topic's format right?)"
+            )
+        }
         guard let status else { throw DecodeError(.missingField, field: "status", reason: "status is required") }
         guard let start else { throw DecodeError(.missingField, field: "startTime", reason: "startTime is required") }
         guard let end else { throw DecodeError(.missingField, field: "endTime", reason: "endTime is required") }

@@ -36,6 +36,10 @@ struct GatewayValidationTests {
             name: "unknown status", record: liteLLMPayload(["status": "partial"]), code: .invalidValue, field: "status",
             reasonContains: #"got "partial""#),
         Case(
+            name: "a native request log",
+            record: Array(#"{"model":"m","start":1764072000000,"end":1764072001000}"#.utf8),
+            code: .missingField, field: "status", reasonContains: "not a LiteLLM StandardLoggingPayload"),
+        Case(
             name: "no startTime", record: liteLLMPayload(removing: ["startTime"]), code: .missingField,
             field: "startTime", reasonContains: "startTime is required"),
         Case(
