@@ -11,9 +11,12 @@ extension Benchmarks {
             .appendingPathComponent("Tests/Fixtures/Gateway")
         let names = [
             "success-openai-cached-reasoning", "streaming-success", "failure-rate-limit", "anthropic-prompt-cache",
+            "gemini-thinking-cache",
             "cache-hit",
         ]
-        let payloads = names.compactMap { try? Data(contentsOf: directory.appendingPathComponent("litellm-\($0).json")) }
+        let payloads = names.compactMap {
+            try? Data(contentsOf: directory.appendingPathComponent("litellm-\($0).json"))
+        }
         guard payloads.count == names.count else {
             print("gateway: fixtures not found under \(directory.path); skipped")
             return
@@ -42,7 +45,8 @@ extension Benchmarks {
         let decoded = Double(rounds * records.count)
         print(
             String(
-                format: "gateway, 1 thread: LiteLLM payload decode %.0f records/s, %.0f MB/s (mean %d bytes, %d rejected)",
+                format:
+                    "gateway, 1 thread: LiteLLM payload decode %.0f records/s, %.0f MB/s (mean %d bytes, %d rejected)",
                 decoded / elapsed, Double(rounds * bytes) / elapsed / 1e6, bytes / records.count, failures))
 
         var keys = 0
@@ -50,13 +54,16 @@ extension Benchmarks {
         let foundationStart = ContinuousClock.now
         for _ in 0..<foundationRounds {
             for payload in payloads {
-                if let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any] { keys += object.count }
+                if let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any] {
+                    keys += object.count
+                }
             }
         }
         let foundationElapsed = (ContinuousClock.now - foundationStart).seconds
         print(
             String(
-                format: "gateway, 1 thread: JSONSerialization on the same payloads %.0f records/s (parse only, %d keys)",
+                format:
+                    "gateway, 1 thread: JSONSerialization on the same payloads %.0f records/s (parse only, %d keys)",
                 Double(foundationRounds * payloads.count) / foundationElapsed, keys))
     }
 }

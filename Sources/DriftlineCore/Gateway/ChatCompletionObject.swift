@@ -103,7 +103,8 @@ extension GatewayJSONReader {
                     let (key, _) = try nextKey()
                     switch key {
                     case "finish_reason": object.finishReason = try nonEmptyString("\(element).finish_reason")
-                    case "message": object.content = try messageContent("\(element).message", depth: depth + 2, keepText: keepText)
+                    case "message":
+                        object.content = try messageContent("\(element).message", depth: depth + 2, keepText: keepText)
                     default: try skip(depth: depth + 2)
                     }
                 } while try endMember()

@@ -255,7 +255,8 @@ struct GatewayJSONReader {
     }
 
     func duplicateKey(_ field: String, at offset: Int) -> DecodeError {
-        DecodeError(.duplicateKey, field: field, byteOffset: offset, reason: "duplicate key \"\(field)\" at byte \(offset)")
+        DecodeError(
+            .duplicateKey, field: field, byteOffset: offset, reason: "duplicate key \"\(field)\" at byte \(offset)")
     }
 
     private func outOfRange(_ field: String, _ valueOffset: Int) -> DecodeError {

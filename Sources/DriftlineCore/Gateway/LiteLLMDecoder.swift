@@ -79,38 +79,43 @@ struct LiteLLMPayload {
                 continue
             }
             guard seen.insert(key) else { throw reader.duplicateKey(key, at: offset) }
-            switch key {
-            case "id": id = try reader.nonEmptyString(key)
-            case "trace_id": traceID = try reader.nonEmptyString(key)
-            case "session_id": sessionID = try reader.nonEmptyString(key)
-            case "call_type": callType = try reader.nonEmptyString(key)
-            case "stream": stream = try reader.bool(key)
-            case "status": status = try statusValue(&reader)
-            case "custom_llm_provider": provider = try reader.nonEmptyString(key)
-            case "prompt_tokens": promptTokens = try reader.count(key)
-            case "completion_tokens": completionTokens = try reader.count(key)
-            case "startTime": start = try reader.epochSeconds(key)
-            case "completionStartTime": completionStart = try reader.epochSeconds(key)
-            case "endTime": end = try reader.epochSeconds(key)
-            case "model": model = try reader.nonEmptyString(key)
-            case "model_group": modelGroup = try reader.nonEmptyString(key)
-            case "cache_hit": cacheHit = try reader.bool(key)
-            case "request_tags": tags = try requestTags(&reader)
-            case "end_user": endUser = try reader.nonEmptyString(key)
-            case "messages":
-                prompt =
-                    try reader.atString
-                    ? reader.text(key, keep: keepText) : reader.verbatim(key, depth: 2, keep: keepText)
-            case "response":
-                if reader.atObject {
-                    response = try reader.chatCompletion(key, depth: 2, keepText: keepText)
-                } else if reader.atString || !reader.atArray {
-                    responseText = try reader.text(key, keep: keepText)
-                } else {
-                    responseText = try reader.verbatim(key, depth: 2, keep: keepText)
+            // Errors below a member (bad UTF-8 in a string, say) name the member they are in.
+            do throws(DecodeError) {
+                switch key {
+                case "id": id = try reader.nonEmptyString(key)
+                case "trace_id": traceID = try reader.nonEmptyString(key)
+                case "session_id": sessionID = try reader.nonEmptyString(key)
+                case "call_type": callType = try reader.nonEmptyString(key)
+                case "stream": stream = try reader.bool(key)
+                case "status": status = try statusValue(&reader)
+                case "custom_llm_provider": provider = try reader.nonEmptyString(key)
+                case "prompt_tokens": promptTokens = try reader.count(key)
+                case "completion_tokens": completionTokens = try reader.count(key)
+                case "startTime": start = try reader.epochSeconds(key)
+                case "completionStartTime": completionStart = try reader.epochSeconds(key)
+                case "endTime": end = try reader.epochSeconds(key)
+                case "model": model = try reader.nonEmptyString(key)
+                case "model_group": modelGroup = try reader.nonEmptyString(key)
+                case "cache_hit": cacheHit = try reader.bool(key)
+                case "request_tags": tags = try requestTags(&reader)
+                case "end_user": endUser = try reader.nonEmptyString(key)
+                case "messages":
+                    prompt =
+                        try reader.atString
+                        ? reader.text(key, keep: keepText) : reader.verbatim(key, depth: 2, keep: keepText)
+                case "response":
+                    if reader.atObject {
+                        response = try reader.chatCompletion(key, depth: 2, keepText: keepText)
+                    } else if reader.atString || !reader.atArray {
+                        responseText = try reader.text(key, keep: keepText)
+                    } else {
+                        responseText = try reader.verbatim(key, depth: 2, keep: keepText)
+                    }
+                case "metadata": try metadata.read(&reader)
+                default: try errorInformation(&reader)
                 }
-            case "metadata": try metadata.read(&reader)
-            default: try errorInformation(&reader)
+            } catch {
+                throw error.inField(key)
             }
         } while try reader.endMember()
     }
@@ -164,6 +169,14 @@ struct LiteLLMPayload {
     // MARK: The event
 
     func event() throws(DecodeError) -> LLMEvent {
+        if status == nil, start == nil {
+            // Every StandardLoggingPayload has both: this is another format on a `litellm` topic.
+            throw DecodeError(
+                .missingField, field: "status",
+                reason:
+                    "not a LiteLLM StandardLoggingPayload: status and startTime are missing (is the topic's format right?)"
+            )
+        }
         guard let status else { throw DecodeError(.missingField, field: "status", reason: "status is required") }
         guard let start else { throw DecodeError(.missingField, field: "startTime", reason: "startTime is required") }
         guard let end else { throw DecodeError(.missingField, field: "endTime", reason: "endTime is required") }
@@ -171,7 +184,8 @@ struct LiteLLMPayload {
             throw DecodeError(.missingField, field: "model", reason: "model is required (a non-empty string)")
         }
         guard end >= start else {
-            throw DecodeError(.invalidValue, field: "endTime", reason: "endTime (\(end)) is before startTime (\(start))")
+            throw DecodeError(
+                .invalidValue, field: "endTime", reason: "endTime (\(end)) is before startTime (\(start))")
         }
         // LiteLLM sets completionStartTime to endTime when nothing was streamed: only a
         // streamed call has a first token.
@@ -180,7 +194,8 @@ struct LiteLLMPayload {
             guard completionStart >= start, completionStart <= end else {
                 throw DecodeError(
                     .invalidValue, field: "completionStartTime",
-                    reason: "completionStartTime (\(completionStart)) is outside [startTime, endTime] (\(start), \(end))")
+                    reason:
+                        "completionStartTime (\(completionStart)) is outside [startTime, endTime] (\(start), \(end))")
             }
             firstToken = completionStart
         }

@@ -83,31 +83,36 @@ struct OpenAIChatRecord {
                 continue
             }
             guard seen.insert(key) else { throw reader.duplicateKey(key, at: offset) }
-            switch key {
-            case "start": start = try reader.timestamp(key)
-            case "first_token": firstToken = try reader.timestamp(key)
-            case "end": end = try reader.timestamp(key)
-            case "trace_id": traceID = try reader.nonEmptyString(key)
-            case "span_id": spanID = try reader.nonEmptyString(key)
-            case "provider": provider = try reader.nonEmptyString(key)
-            case "app": app = try reader.nonEmptyString(key)
-            case "route": route = try reader.nonEmptyString(key)
-            case "tenant": tenant = try reader.nonEmptyString(key)
-            case "user": user = try reader.nonEmptyString(key)
-            case "team": team = try reader.nonEmptyString(key)
-            case "environment": environment = try reader.nonEmptyString(key)
-            case "labels": labels = try labelsObject(&reader)
-            case "http_status":
-                let valueOffset = reader.scanner.position
-                guard let status = try reader.count(key) else { break }
-                guard (100...599).contains(status) else {
-                    throw DecodeError(
-                        .invalidValue, field: key, byteOffset: valueOffset,
-                        reason: "http_status must be an integer in 100...599, got \(status)")
+            // Errors below a member (bad UTF-8 in a string, say) name the member they are in.
+            do throws(DecodeError) {
+                switch key {
+                case "start": start = try reader.timestamp(key)
+                case "first_token": firstToken = try reader.timestamp(key)
+                case "end": end = try reader.timestamp(key)
+                case "trace_id": traceID = try reader.nonEmptyString(key)
+                case "span_id": spanID = try reader.nonEmptyString(key)
+                case "provider": provider = try reader.nonEmptyString(key)
+                case "app": app = try reader.nonEmptyString(key)
+                case "route": route = try reader.nonEmptyString(key)
+                case "tenant": tenant = try reader.nonEmptyString(key)
+                case "user": user = try reader.nonEmptyString(key)
+                case "team": team = try reader.nonEmptyString(key)
+                case "environment": environment = try reader.nonEmptyString(key)
+                case "labels": labels = try labelsObject(&reader)
+                case "http_status":
+                    let valueOffset = reader.scanner.position
+                    guard let status = try reader.count(key) else { break }
+                    guard (100...599).contains(status) else {
+                        throw DecodeError(
+                            .invalidValue, field: key, byteOffset: valueOffset,
+                            reason: "http_status must be an integer in 100...599, got \(status)")
+                    }
+                    httpStatus = status
+                case "request": try request(&reader, keepText: keepText)
+                default: response = try reader.chatCompletion(key, depth: 2, keepText: keepText)
                 }
-                httpStatus = status
-            case "request": try request(&reader, keepText: keepText)
-            default: response = try reader.chatCompletion(key, depth: 2, keepText: keepText)
+            } catch {
+                throw error.inField(key)
             }
         } while try reader.endMember()
     }

@@ -10,7 +10,7 @@ import Testing
 struct LiteLLMFixtureTests {
     static let cases = [
         "success-openai-cached-reasoning", "streaming-success", "failure-rate-limit", "anthropic-prompt-cache",
-        "cache-hit",
+        "gemini-thinking-cache", "cache-hit",
     ]
 
     @Test(arguments: cases)
@@ -74,17 +74,28 @@ struct LiteLLMFixtureTests {
     /// The cases the fixtures were made to cover are what they cover (so a regenerated
     /// fixture that lost, say, its cached tokens fails here rather than passing vacuously).
     @Test func theFixturesCoverWhatTheyClaim() throws {
-        let reasoning = try liteLLMResult(try GatewayFixtures.bytes("litellm-success-openai-cached-reasoning.json")).get()
+        let reasoning = try liteLLMResult(try GatewayFixtures.bytes("litellm-success-openai-cached-reasoning.json"))
+            .get()
         #expect(reasoning.tokens.cachedInput > 0 && reasoning.tokens.reasoning > 0)
         let streamed = try liteLLMResult(try GatewayFixtures.bytes("litellm-streaming-success.json")).get()
         #expect(streamed.firstToken != nil && streamed.ttftMilliseconds ?? 0 > 0)
         let failed = try liteLLMResult(try GatewayFixtures.bytes("litellm-failure-rate-limit.json")).get()
         #expect(failed.status == .error && failed.httpStatus == 429 && failed.errorType == "RateLimitError")
+        // The providers' own usage objects, as the mock servers sent them, normalised by
+        // ProviderUsage: LiteLLM's OpenAI-shaped payload must give the same counts.
         let anthropic = try liteLLMResult(try GatewayFixtures.bytes("litellm-anthropic-prompt-cache.json")).get()
-        // Anthropic's own usage said input 21, cache read 1024, cache write 188; LiteLLM's
-        // prompt_tokens is their sum, and Driftline counts each token once.
+        #expect(
+            anthropic.tokens
+                == (try ProviderUsage.anthropic(
+                    inputTokens: 21, outputTokens: 393, cacheReadInputTokens: 1024, cacheCreationInputTokens: 188)))
         #expect(anthropic.tokens == TokenCounts(input: 1233, output: 393, cachedInput: 1024, cacheWrite: 188))
-        #expect(anthropic.tokens.uncachedInput == 21)
+        let gemini = try liteLLMResult(try GatewayFixtures.bytes("litellm-gemini-thinking-cache.json")).get()
+        #expect(
+            gemini.tokens
+                == (try ProviderUsage.gemini(
+                    promptTokenCount: 1200, candidatesTokenCount: 40, cachedContentTokenCount: 1024,
+                    thoughtsTokenCount: 100)))
+        #expect(gemini.tokens == TokenCounts(input: 1200, output: 140, cachedInput: 1024, reasoning: 100))
         let hit = try liteLLMResult(try GatewayFixtures.bytes("litellm-cache-hit.json")).get()
         #expect(hit.dimensions.labels["cache_hit"] == "true" && hit.tokens == TokenCounts())
     }

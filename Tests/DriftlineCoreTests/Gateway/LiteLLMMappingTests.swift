@@ -77,7 +77,9 @@ struct LiteLLMMappingTests {
     }
 
     @Test func theProviderPrefixIsNotPartOfTheModelName() throws {
-        let event = try liteLLMEvent(["model": "anthropic/claude-sonnet-4-20250514", "custom_llm_provider": "anthropic"])
+        let event = try liteLLMEvent([
+            "model": "anthropic/claude-sonnet-4-20250514", "custom_llm_provider": "anthropic",
+        ])
         #expect(event.model == "claude-sonnet-4-20250514")
         #expect(event.provider == "anthropic")
         // Only the payload's own provider is stripped: a slash of another meaning stays.
@@ -162,7 +164,8 @@ struct LiteLLMMappingTests {
         #expect(failed.httpStatus == 429)
         #expect(failed.response == nil && failed.finishReason == nil)
         let normalized = try liteLLMEvent([
-            "status": "failure", "error_information": ["error_code": "", "error_class": "", "normalized_error": "TIMEOUT"],
+            "status": "failure",
+            "error_information": ["error_code": "", "error_class": "", "normalized_error": "TIMEOUT"],
         ])
         #expect(normalized.errorType == "TIMEOUT" && normalized.httpStatus == nil)
         let numeric = try liteLLMEvent(["status": "failure", "error_information": ["error_code": 503]])
@@ -231,7 +234,8 @@ struct LiteLLMMappingTests {
             "messages": [["role": "system", "content": "Be brief."], ["role": "user", "content": "hi"]]
         ])
         #expect(
-            jsonText(event.prompt, equals: [["role": "system", "content": "Be brief."], ["role": "user", "content": "hi"]]))
+            jsonText(
+                event.prompt, equals: [["role": "system", "content": "Be brief."], ["role": "user", "content": "hi"]]))
         #expect(event.response == "Hello")
         #expect(event.finishReason == "stop")
         let plain = try liteLLMEvent(["messages": "Summarise this.", "response": "Summary."])

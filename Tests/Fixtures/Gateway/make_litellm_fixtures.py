@@ -2,7 +2,8 @@
 """Makes the LiteLLM standard-logging-payload fixtures and their expected events.
 
 Runs the `litellm` package offline: mock responses (`mock_response=`) for OpenAI-shaped calls,
-an httpx MockTransport answering as Anthropic's Messages API for the prompt-cache case, and
+httpx MockTransports answering as Anthropic's Messages API (prompt-cache reads and writes) and
+Gemini's generateContent (cached content and thinking tokens), and
 LiteLLM's in-memory cache for the cache-hit case. A CustomLogger callback captures
 `kwargs["standard_logging_object"]` exactly as LiteLLM hands it to its logging integrations.
 
@@ -152,6 +153,36 @@ def anthropic_prompt_cache():
     return drain()
 
 
+def gemini_thinking_cache():
+    def generate_content(request):
+        return httpx.Response(
+            200,
+            json={
+                "candidates": [
+                    {"content": {"parts": [{"text": "Paris."}], "role": "model"}, "finishReason": "STOP", "index": 0}
+                ],
+                "usageMetadata": {
+                    "promptTokenCount": 1200,
+                    "candidatesTokenCount": 40,
+                    "totalTokenCount": 1340,
+                    "cachedContentTokenCount": 1024,
+                    "thoughtsTokenCount": 100,
+                },
+                "modelVersion": "gemini-2.5-flash",
+                "responseId": "mAitaLmkHPPlz7IPvtfUqQ4",
+            },
+        )
+
+    client = HTTPHandler(client=httpx.Client(transport=httpx.MockTransport(generate_content)))
+    litellm.completion(
+        model="gemini/gemini-2.5-flash",
+        messages=[{"role": "user", "content": "Capital of France?"}],
+        api_key="test-key",
+        client=client,
+    )
+    return drain()
+
+
 def cache_hit():
     # LiteLLM 1.110's cache lookup imports its proxy package (fastapi, soundfile, …) only to ask
     # whether an Anthropic /v1/messages stream should defer its cache-hit callbacks; this is a
@@ -288,6 +319,7 @@ CASES = [
     "streaming-success",
     "failure-rate-limit",
     "anthropic-prompt-cache",
+    "gemini-thinking-cache",
     "cache-hit",
 ]
 
@@ -313,6 +345,7 @@ def main():
         "streaming-success": streaming_success,
         "failure-rate-limit": failure_rate_limit,
         "anthropic-prompt-cache": anthropic_prompt_cache,
+        "gemini-thinking-cache": gemini_thinking_cache,
         "cache-hit": cache_hit,
     }
     assert list(cases) == CASES
