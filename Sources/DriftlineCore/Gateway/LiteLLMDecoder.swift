@@ -10,7 +10,7 @@
 /// and the write part in `cache_creation_input_tokens` — so the payload's totals go through
 /// `ProviderUsage.openAI` with the details of the raw usage object (`response.usage`, else
 /// `metadata.usage_object`), and every token is counted once.
-public struct LiteLLMDecoder: Sendable {
+public struct LiteLLMDecoder: RecordDecoder {
     public var maxRecordBytes: Int
     /// When false, `messages` and the response text are validated but left nil.
     public var keepText: Bool
@@ -28,17 +28,6 @@ public struct LiteLLMDecoder: Sendable {
             try payload.read(&reader, keepText: keepText)
             return try payload.event()
         }
-    }
-
-    public func decode(_ bytes: [UInt8]) throws(DecodeError) -> LLMEvent {
-        try bytes.withUnsafeBytes { raw in Result { () throws(DecodeError) in try decode(raw) } }.get()
-    }
-
-    public func decode(_ text: String) throws(DecodeError) -> LLMEvent {
-        var text = text
-        return try text.withUTF8 { utf8 in
-            Result { () throws(DecodeError) in try decode(UnsafeRawBufferPointer(utf8)) }
-        }.get()
     }
 }
 

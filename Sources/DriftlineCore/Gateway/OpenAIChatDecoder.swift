@@ -17,7 +17,7 @@
 /// `chat.completion` object, without `start` and `end`, is rejected with a reason saying so
 /// rather than stored with a made-up latency. `response` may also be OpenAI's error body
 /// (`{"error":{…}}`), which makes the event an error.
-public struct OpenAIChatDecoder: Sendable {
+public struct OpenAIChatDecoder: RecordDecoder {
     public var maxRecordBytes: Int
     /// When false, the request's messages and the response text are validated but left nil.
     public var keepText: Bool
@@ -35,17 +35,6 @@ public struct OpenAIChatDecoder: Sendable {
             try record.read(&reader, keepText: keepText)
             return try record.event()
         }
-    }
-
-    public func decode(_ bytes: [UInt8]) throws(DecodeError) -> LLMEvent {
-        try bytes.withUnsafeBytes { raw in Result { () throws(DecodeError) in try decode(raw) } }.get()
-    }
-
-    public func decode(_ text: String) throws(DecodeError) -> LLMEvent {
-        var text = text
-        return try text.withUTF8 { utf8 in
-            Result { () throws(DecodeError) in try decode(UnsafeRawBufferPointer(utf8)) }
-        }.get()
     }
 }
 
