@@ -85,8 +85,7 @@ final class IngestHandler: KafkaConsumerHandler {
             $0.records += good
             $0.deadLetters += bad
         }
-        let pending = aggregator.windows.count + (costAggregator?.costs.count ?? 0)
-        if pending >= configuration.flush.maxPendingWindows { flushIfPossible(consumer) }
+        if aggregator.windows.count >= configuration.flush.maxPendingWindows { flushIfPossible(consumer) }
     }
 
     /// Decodes and aggregates one record; returns its dead letter when it is bad.
@@ -211,8 +210,8 @@ final class IngestHandler: KafkaConsumerHandler {
                     deadLetters: entry.deadLetters))
         }
         let batch = FlushBatch(
-            consumerGroup: configuration.kafka.groupID, windows: aggregator.take(),
-            costs: costAggregator?.take() ?? [:], deadLetters: deadLetters, offsets: offsets)
+            consumerGroup: configuration.kafka.groupID, windows: aggregator.take(), costs: costAggregator?.take() ?? [:],
+            deadLetters: deadLetters, offsets: offsets)
         deadLetters = []
         progress = [:]
         return batch
