@@ -28,8 +28,10 @@ extension Benchmarks {
         let unpriced = costs.costs.values.reduce(0) { $0 + $1.unpricedRequests }
         print(
             String(
-                format: "pricing, 1 thread: %.0f events/s (%.2f µs/event, %d cost rows, %d unpriced); catalogue of %d patterns loaded in %.0f ms",
-                Double(events.count) / elapsed, elapsed / Double(max(events.count, 1)) * 1e6, costs.costs.count, unpriced,
+                format:
+                    "pricing, 1 thread: %.0f events/s (%.2f µs/event, %d cost rows, %d unpriced); catalogue of %d patterns loaded in %.0f ms",
+                Double(events.count) / elapsed, elapsed / Double(max(events.count, 1)) * 1e6, costs.costs.count,
+                unpriced,
                 catalogue.histories.count, loadSeconds * 1000))
     }
 }

@@ -13,25 +13,32 @@ struct CostReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Spend by one dimension over a recent range (dl_spend).")
 
-    @Option(name: .long, help: "model, provider, app, route, tenant, user, team, environment, model_version or label:KEY.")
+    @Option(
+        name: .long, help: "model, provider, app, route, tenant, user, team, environment, model_version or label:KEY.")
     var by: String = "model"
 
     @Option(name: .long, help: "How far back: e.g. 30m, 12h, 7d.")
     var since: String = "1d"
 
-    @Option(name: .long, help: "Pipeline configuration (YAML); only its postgres section is used. DATABASE_URL overrides it.")
+    @Option(
+        name: .long,
+        help: "Pipeline configuration (YAML); only its postgres section is used. DATABASE_URL overrides it.")
     var config: String?
 
     func run() async throws {
         guard let seconds = Self.parseDuration(since) else {
             throw ValidationError("--since: expected a number followed by m, h or d (e.g. 7d), got \(since)")
         }
-        let dimensions = ["model", "provider", "app", "route", "tenant", "user", "team", "environment", "model_version"]
+        let dimensions = [
+            "model", "provider", "app", "route", "tenant", "user", "team", "environment", "model_version",
+        ]
         guard dimensions.contains(by) || (by.hasPrefix("label:") && by.count > 6) else {
             throw ValidationError("--by: expected one of \(dimensions.joined(separator: ", ")) or label:KEY, got \(by)")
         }
         var configuration = PipelineConfiguration()
-        if let config { configuration = try PipelineConfiguration.load(file: config) } else {
+        if let config {
+            configuration = try PipelineConfiguration.load(file: config)
+        } else {
             try configuration.applyEnvironment(ProcessInfo.processInfo.environment)
         }
         let logger = makeLogger("driftline.cost", level: .warning)

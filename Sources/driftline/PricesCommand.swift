@@ -43,19 +43,25 @@ struct PricesImportCommand: ParsableCommand {
         ]
         print(ModelPrice.yamlDocument(result.prices, header: header), terminator: "")
         FileHandle.standardError.write(
-            Data("imported \(result.prices.count) entries; skipped \(result.skipped.count) without per-token prices\n".utf8))
+            Data(
+                "imported \(result.prices.count) entries; skipped \(result.skipped.count) without per-token prices\n"
+                    .utf8))
     }
 }
 
 struct PricesCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate a price catalogue, list overlapping patterns, and (with a database) models seen in the last day without a price.")
+        abstract:
+            "Validate a price catalogue, list overlapping patterns, and (with a database) models seen in the last day without a price."
+    )
 
-    @Option(name: .long, help: "The price catalogue (default: costs.catalogue of --config, else pipelines/prices.yaml).")
+    @Option(
+        name: .long, help: "The price catalogue (default: costs.catalogue of --config, else pipelines/prices.yaml).")
     var catalogue: String?
 
-    @Option(name: .long, help: "Pipeline configuration (YAML) for the database and catalogue. DATABASE_URL overrides it.")
+    @Option(
+        name: .long, help: "Pipeline configuration (YAML) for the database and catalogue. DATABASE_URL overrides it.")
     var config: String?
 
     @Flag(name: .long, help: "Only validate the file; do not read Postgres.")
@@ -63,7 +69,9 @@ struct PricesCheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = PipelineConfiguration()
-        if let config { configuration = try PipelineConfiguration.load(file: config) } else {
+        if let config {
+            configuration = try PipelineConfiguration.load(file: config)
+        } else {
             try configuration.applyEnvironment(ProcessInfo.processInfo.environment)
         }
         let file = catalogue ?? configuration.costs.catalogue ?? "pipelines/prices.yaml"
@@ -88,7 +96,8 @@ struct PricesCheckCommand: AsyncParsableCommand {
             for model in unpriced {
                 print(
                     "  \(model.provider.isEmpty ? "(no provider)" : model.provider) \(model.model): "
-                        + "\(model.requests) requests, \(model.inputTokens) input + \(model.outputTokens) output tokens unpriced")
+                        + "\(model.requests) requests, \(model.inputTokens) input + \(model.outputTokens) output tokens unpriced"
+                )
             }
             throw ExitCode(2)
         }

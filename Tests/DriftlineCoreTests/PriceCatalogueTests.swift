@@ -35,7 +35,8 @@ private func event(_ model: String, provider: String = "openai", at: String = "2
     /// rate; at exactly 200 000 the base rate applies. Costs computed by hand.
     @Test func tierBoundary() throws {
         let catalogue = try PriceCatalogue([Self.gemini])
-        let at = catalogue.cost(of: event("gemini-2.5-pro", provider: "gemini", tokens: .init(input: 200_000, output: 1000)))
+        let at = catalogue.cost(
+            of: event("gemini-2.5-pro", provider: "gemini", tokens: .init(input: 200_000, output: 1000)))
         // 200 000 × 1.25 + 1000 × 10 = 250 000 + 10 000 = 260 000 per million = 0.26
         #expect(at == usd("0.26"))
         let above = catalogue.cost(
@@ -95,7 +96,8 @@ private func event(_ model: String, provider: String = "openai", at: String = "2
             ModelPrice(provider: "openai", model: .glob("gpt-4o*"), rates: TokenRates(input: usd("3"), output: .zero)),
             ModelPrice(
                 provider: "openai", model: .glob("gpt-4o-mini*"), rates: TokenRates(input: usd("2"), output: .zero)),
-            ModelPrice(provider: "openai", model: .exact("gpt-4o-mini"), rates: TokenRates(input: usd("1"), output: .zero)),
+            ModelPrice(
+                provider: "openai", model: .exact("gpt-4o-mini"), rates: TokenRates(input: usd("1"), output: .zero)),
         ])
         let one = TokenCounts(input: 1, output: 0)
         #expect(catalogue.cost(of: event("gpt-4o-mini", tokens: one)) == usd("1"))
@@ -109,15 +111,19 @@ private func event(_ model: String, provider: String = "openai", at: String = "2
     @Test func equallySpecificOverlappingGlobsAreAnError() {
         #expect(throws: PriceCatalogueError.self) {
             try PriceCatalogue([
-                ModelPrice(provider: "openai", model: .glob("gpt-4o-*"), rates: TokenRates(input: .zero, output: .zero)),
-                ModelPrice(provider: "openai", model: .glob("*4o-mini"), rates: TokenRates(input: .zero, output: .zero)),
+                ModelPrice(
+                    provider: "openai", model: .glob("gpt-4o-*"), rates: TokenRates(input: .zero, output: .zero)),
+                ModelPrice(
+                    provider: "openai", model: .glob("*4o-mini"), rates: TokenRates(input: .zero, output: .zero)),
             ])
         }
         // Same literal count but disjoint: allowed.
         #expect(throws: Never.self) {
             try PriceCatalogue([
-                ModelPrice(provider: "openai", model: .glob("gpt-4o-*"), rates: TokenRates(input: .zero, output: .zero)),
-                ModelPrice(provider: "openai", model: .glob("gpt-5o-*"), rates: TokenRates(input: .zero, output: .zero)),
+                ModelPrice(
+                    provider: "openai", model: .glob("gpt-4o-*"), rates: TokenRates(input: .zero, output: .zero)),
+                ModelPrice(
+                    provider: "openai", model: .glob("gpt-5o-*"), rates: TokenRates(input: .zero, output: .zero)),
             ])
         }
     }
@@ -159,7 +165,9 @@ private func event(_ model: String, provider: String = "openai", at: String = "2
             for y in patterns {
                 // A common match of two patterns of ≤ 3 symbols, if any, has length ≤ 5 here.
                 let brute = strings.contains { Glob.matches(x, $0) && Glob.matches(y, $0) }
-                #expect(Glob.intersect(x, y) == brute, "\(String(String.UnicodeScalarView(x))) ∩ \(String(String.UnicodeScalarView(y)))")
+                #expect(
+                    Glob.intersect(x, y) == brute,
+                    "\(String(String.UnicodeScalarView(x))) ∩ \(String(String.UnicodeScalarView(y)))")
             }
         }
     }
@@ -182,12 +190,35 @@ private func event(_ model: String, provider: String = "openai", at: String = "2
         #expect(gemini.model == .exact("gemini-x"))
         #expect(gemini.rates.input == usd("0.000000125"))
         #expect(gemini.rates.cachedInput == usd("0.00000003125"))
-        #expect(gemini.tiers == [PriceTier(aboveInputTokens: 200_000, input: usd("0.00000025"), output: usd("0.0000015"))])
+        #expect(
+            gemini.tiers == [PriceTier(aboveInputTokens: 200_000, input: usd("0.00000025"), output: usd("0.0000015"))])
         let claude = try #require(result.prices.first { $0.provider == "anthropic" })
         #expect(claude.rates.cacheWrite5m == usd("0.00000375"))
         #expect(claude.rates.cacheWrite1h == usd("0.000006"))
         let yaml = ModelPrice.yamlDocument(result.prices, header: [])
         #expect(yaml.contains("  input: 0.125\n"))
         #expect(yaml.contains("  cache_write_1h: 6\n"))
+    }
+}
+
+@Suite struct PriceCatalogueDiagnosticsTests {
+    @Test func shadowedPatternsAreListed() throws {
+        let zero = TokenRates(input: .zero, output: .zero)
+        let catalogue = try PriceCatalogue([
+            ModelPrice(provider: "openai", model: .glob("gpt-4o*"), rates: zero, location: "glob"),
+            ModelPrice(provider: "openai", model: .exact("gpt-4o-mini"), rates: zero, location: "exact"),
+            ModelPrice(provider: "openai", model: .exact("o3"), rates: zero, location: "other"),
+        ])
+        let overlaps = catalogue.shadowedPatterns()
+        #expect(overlaps.count == 1)
+        #expect(overlaps.first?.contains("model: gpt-4o-mini (exact") == true)
+        #expect(overlaps.first?.contains("model_glob: gpt-4o* (glob") == true)
+    }
+
+    @Test(arguments: [
+        "{\"a\": {\"litellm_provider\": \"openai\", \"input_cost_per_token\": 1e-06", "[1, 2]", "{\"a\": 01}",
+    ])
+    func malformedLiteLLMFilesAreRefused(json: String) {
+        #expect(throws: PriceCatalogueError.self) { try LiteLLMPriceImport.convert(json: Array(json.utf8)) }
     }
 }

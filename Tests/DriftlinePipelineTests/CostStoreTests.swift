@@ -62,7 +62,8 @@ struct CostStoreTests {
                 let event = Self.event(
                     "gpt-odd", at: Self.t0 + Int64(i % 3600), tenant: tenants[i % 4], tokens: tokens)
                 costs.add(event)
-                doubleSum += Double(tokens.uncachedInput) * 0.1234567e-6 + Double(tokens.cachedInput) * 0.0123457e-6
+                doubleSum +=
+                    Double(tokens.uncachedInput) * 0.1234567e-6 + Double(tokens.cachedInput) * 0.0123457e-6
                     + Double(tokens.output) * 1.7654321e-6
                 if (i + 1) % 100_000 == 0 {
                     #expect(try await store.write(FlushBatch(consumerGroup: "g", costs: costs.take())) == .committed)
@@ -133,8 +134,11 @@ struct CostStoreTests {
             let dimensions = DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .tenant], labels: [])
             var first = CostAggregator(catalogue: catalogue, dimensions: dimensions)
             var second = CostAggregator(catalogue: catalogue, dimensions: dimensions)
-            first.add(Self.event("llama", provider: "vllm", at: Self.t0, tenant: "a", tokens: .init(input: 200, output: 100)))
-            second.add(Self.event("llama", provider: "vllm", at: Self.t0 + 1, tenant: "b", tokens: .init(input: 60, output: 40)))
+            first.add(
+                Self.event("llama", provider: "vllm", at: Self.t0, tenant: "a", tokens: .init(input: 200, output: 100)))
+            second.add(
+                Self.event(
+                    "llama", provider: "vllm", at: Self.t0 + 1, tenant: "b", tokens: .init(input: 60, output: 40)))
             #expect(try await store.write(FlushBatch(consumerGroup: "g", costs: first.take())) == .committed)
             #expect(try await store.write(FlushBatch(consumerGroup: "g", costs: second.take())) == .committed)
             let spend = try await store.spend(by: "tenant", from: Self.t0, to: Self.t0 + 60)
@@ -150,12 +154,16 @@ struct CostStoreTests {
             let store = AggregateStore(client: client, logger: logger)
             try await Migrator().migrate(client: client, logger: logger)
             try await store.syncBudgets([
-                StoredBudget(name: "core-daily", scope: "team", value: "core", period: "daily", amountUSD: Self.money("100")),
-                StoredBudget(name: "acme-monthly", scope: "tenant", value: "acme", period: "monthly", amountUSD: Self.money("10000")),
+                StoredBudget(
+                    name: "core-daily", scope: "team", value: "core", period: "daily", amountUSD: Self.money("100")),
+                StoredBudget(
+                    name: "acme-monthly", scope: "tenant", value: "acme", period: "monthly",
+                    amountUSD: Self.money("10000")),
             ])
             var costs = CostAggregator(
                 catalogue: try Self.catalogue(),
-                dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .tenant, .team], labels: []))
+                dimensions: DimensionSet(
+                    windowSeconds: 60, dimensions: [.model, .provider, .tenant, .team], labels: []))
             // 24 M input tokens of gpt-4o at 2.5 per million = 60 USD, at 01:00.
             costs.add(Self.event("gpt-4o", at: Self.t0 + 3600, tokens: .init(input: 24_000_000, output: 0)))
             #expect(try await store.write(FlushBatch(consumerGroup: "g", costs: costs.take())) == .committed)
@@ -195,12 +203,17 @@ struct CostStoreTests {
                 dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .team], labels: []))
             // Team x: 1 USD per day for 10 days; team y: 3 USD on day 9 only.
             for day in 0..<10 {
-                costs.add(Self.event("gpt-4o", at: Self.t0 + Int64(day) * 86_400, team: "x", tokens: .init(input: 400_000, output: 0)))
+                costs.add(
+                    Self.event(
+                        "gpt-4o", at: Self.t0 + Int64(day) * 86_400, team: "x", tokens: .init(input: 400_000, output: 0)
+                    ))
             }
-            costs.add(Self.event("gpt-4o", at: Self.t0 + 9 * 86_400, team: "y", tokens: .init(input: 1_200_000, output: 0)))
+            costs.add(
+                Self.event("gpt-4o", at: Self.t0 + 9 * 86_400, team: "y", tokens: .init(input: 1_200_000, output: 0)))
             #expect(try await store.write(FlushBatch(consumerGroup: "g", costs: costs.take())) == .committed)
             let top = try await client.query(
-                "SELECT value, cost_usd::text FROM dl_top_spenders('team', to_timestamp(\(Self.t0)), to_timestamp(\(Self.t0 + 864_000)), 1)")
+                "SELECT value, cost_usd::text FROM dl_top_spenders('team', to_timestamp(\(Self.t0)), to_timestamp(\(Self.t0 + 864_000)), 1)"
+            )
             var rows: [(String, String)] = []
             for try await row in top.decode((String, String).self) { rows.append(row) }
             #expect(rows.count == 1)
@@ -209,7 +222,8 @@ struct CostStoreTests {
             // At day 10 00:00 (Dec 11): x has 10 USD month to date and burnt 7 in the last 7 days
             // → 1 per day × 21 days left → 31 USD.
             let forecast = try await client.query(
-                "SELECT value, forecast_usd::text FROM dl_spend_forecast('team', to_timestamp(\(Self.t0 + 864_000))) WHERE value = 'x'")
+                "SELECT value, forecast_usd::text FROM dl_spend_forecast('team', to_timestamp(\(Self.t0 + 864_000))) WHERE value = 'x'"
+            )
             var forecasts: [String] = []
             for try await (_, value) in forecast.decode((String, String).self) { forecasts.append(value) }
             #expect(forecasts.count == 1)

@@ -13,7 +13,8 @@ import Testing
 @Suite("LiteLLM parity")
 struct LiteLLMParityTests {
     static var root: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     static let tolerance = Money(units: 1_000_000_000_000)  // 10⁻¹² USD
@@ -60,7 +61,8 @@ struct LiteLLMParityTests {
                 ephemeral1hInputTokens: int(creation, "ephemeral_1h_input_tokens"))
         case "gemini":
             return try ProviderUsage.gemini(
-                promptTokenCount: int(usage, "promptTokenCount"), candidatesTokenCount: int(usage, "candidatesTokenCount"),
+                promptTokenCount: int(usage, "promptTokenCount"),
+                candidatesTokenCount: int(usage, "candidatesTokenCount"),
                 cachedContentTokenCount: int(usage, "cachedContentTokenCount"),
                 thoughtsTokenCount: int(usage, "thoughtsTokenCount"))
         default:

@@ -7,7 +7,8 @@ import Testing
 @Suite("Price catalogue YAML")
 struct PriceCatalogueYAMLTests {
     static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     @Test func readsEveryKindOfEntry() throws {
@@ -50,20 +51,39 @@ struct PriceCatalogueYAMLTests {
     @Test(arguments: [
         ("prices:\n  - {provider: openai, model: m, input: 1}\n", "prices[0].output", "is required"),
         ("prices:\n  - {provider: openai, model: m, input: 1, output: x}\n", "prices[0].output", "decimal number"),
-        ("prices:\n  - {provider: openai, model: m, input: 1, output: 2, colour: red}\n", "prices[0].colour", "unknown key"),
-        ("prices:\n  - {provider: openai, model: m, model_glob: 'm*', input: 1, output: 2}\n", "prices[0]", "exactly one"),
+        (
+            "prices:\n  - {provider: openai, model: m, input: 1, output: 2, colour: red}\n", "prices[0].colour",
+            "unknown key"
+        ),
+        (
+            "prices:\n  - {provider: openai, model: m, model_glob: 'm*', input: 1, output: 2}\n", "prices[0]",
+            "exactly one"
+        ),
         ("prices:\n  - {provider: openai, model: m, input: -1, output: 2}\n", "prices[0].input", "negative"),
-        ("prices:\n  - {provider: openai, model: m, input: 1, output: 2, effective_from: yesterday}\n",
-         "prices[0].effective_from", "YYYY-MM-DD"),
-        ("prices:\n  - {provider: openai, model_regex: '(', input: 1, output: 2}\n", "prices[0].model_regex", "regular expression"),
+        (
+            "prices:\n  - {provider: openai, model: m, input: 1, output: 2, effective_from: yesterday}\n",
+            "prices[0].effective_from", "YYYY-MM-DD"
+        ),
+        (
+            "prices:\n  - {provider: openai, model_regex: '(', input: 1, output: 2}\n", "prices[0].model_regex",
+            "regular expression"
+        ),
         ("currency: EUR\nprices: []\n", "currency", "expected USD"),
-        ("prices:\n  - {provider: openai, model: m, input: 0.0000000000000000001, output: 2}\n", "prices[0].input", "decimal places"),
-        ("prices:\n  - {provider: '*', model: m, gpu_hour: {price: 1, gpus: 1}}\n", "prices[0].gpu_hour", "exact model and provider"),
-        ("""
-         prices:
-           - {provider: openai, model_glob: 'gpt-*', input: 1, output: 2}
-           - {provider: openai, model_glob: '*t-4o', input: 1, output: 2}
-         """, "prices[1]", "equally specific"),
+        (
+            "prices:\n  - {provider: openai, model: m, input: 0.0000000000000000001, output: 2}\n", "prices[0].input",
+            "decimal places"
+        ),
+        (
+            "prices:\n  - {provider: '*', model: m, gpu_hour: {price: 1, gpus: 1}}\n", "prices[0].gpu_hour",
+            "exact model and provider"
+        ),
+        (
+            """
+            prices:
+              - {provider: openai, model_glob: 'gpt-*', input: 1, output: 2}
+              - {provider: openai, model_glob: '*t-4o', input: 1, output: 2}
+            """, "prices[1]", "equally specific"
+        ),
     ])
     func badFilesNameTheKey(yaml: String, key: String, message: String) {
         do {
@@ -78,11 +98,13 @@ struct PriceCatalogueYAMLTests {
 
     /// The shipped catalogues load: the generated default and the local one that includes it.
     @Test func shippedCataloguesLoad() throws {
-        let local = try PriceCatalogue.load(file: Self.repositoryRoot.appendingPathComponent("pipelines/prices-local.yaml").path)
+        let local = try PriceCatalogue.load(
+            file: Self.repositoryRoot.appendingPathComponent("pipelines/prices-local.yaml").path)
         let start = EventTime(rfc3339: "2026-06-01T00:00:00Z") ?? .epoch
         #expect(local.price(provider: "openai", model: "gpt-4o", at: start) != nil)
-        #expect(local.price(provider: "anthropic", model: "claude-sonnet-4-20250514", at: start)?.rates.input
-            == (try Money(decimal: "3", per: 1_000_000)))
+        #expect(
+            local.price(provider: "anthropic", model: "claude-sonnet-4-20250514", at: start)?.rates.input
+                == (try Money(decimal: "3", per: 1_000_000)))
         #expect(local.price(provider: "vllm", model: "llama-3.1-70b", at: start)?.gpuHour != nil)
     }
 
@@ -101,8 +123,12 @@ struct PriceCatalogueYAMLTests {
         let bad = try PipelineConfiguration.parse(
             yaml: "costs:\n  budgets:\n    - {name: b, scope: team, value: x, period: daily, amount_usd: lots}\n")
         #expect(throws: ConfigurationError.self) { try bad.validate() }
+        let unattributed = try PipelineConfiguration.parse(
+            yaml: "costs:\n  dimensions: [tenant]\n  budgets:\n    - {name: b, scope: team, value: x, period: daily, amount_usd: 1}\n")
+        #expect(throws: ConfigurationError.self) { try unattributed.validate() }
         #expect(throws: ConfigurationError.self) {
-            try PipelineConfiguration.parse(yaml: "costs:\n  budgets:\n    - {name: b, scope: user, value: x, period: daily, amount_usd: 1}\n")
+            try PipelineConfiguration.parse(
+                yaml: "costs:\n  budgets:\n    - {name: b, scope: user, value: x, period: daily, amount_usd: 1}\n")
         }
     }
 }
@@ -115,5 +141,27 @@ struct CostReportTests {
     ])
     func roundsForDisplay(exact: String, shown: String) {
         #expect(CostReport.trimmed(exact) == shown)
+    }
+}
+
+/// The committed default catalogue is what `driftline prices import` makes of the shared copy
+/// of LiteLLM's price map (checked where that copy exists, i.e. in the development checkout).
+@Suite("Default catalogue")
+struct DefaultCatalogueTests {
+    static let source = PriceCatalogueYAMLTests.repositoryRoot
+        .appendingPathComponent("../shared/data/litellm_model_prices.json").standardizedFileURL.path
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: source)))
+    func isUpToDateWithItsSource() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Self.source))
+        let providers = ["openai", "anthropic", "gemini", "xai", "mistral", "deepseek"]
+        let result = try LiteLLMPriceImport.convert(json: [UInt8](data), providers: Set(providers))
+        let committed = try String(
+            contentsOf: PriceCatalogueYAMLTests.repositoryRoot.appendingPathComponent("pipelines/prices.yaml"),
+            encoding: .utf8)
+        let body = committed.components(separatedBy: "currency: USD\n").dropFirst().joined()
+        let regenerated = ModelPrice.yamlDocument(result.prices, header: [])
+            .components(separatedBy: "currency: USD\n").dropFirst().joined()
+        #expect(body == regenerated, "pipelines/prices.yaml is stale: run scripts/generate-prices.sh")
     }
 }

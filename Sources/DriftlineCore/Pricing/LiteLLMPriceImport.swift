@@ -109,7 +109,8 @@ public enum LiteLLMPriceImport {
         for threshold in thresholds.sorted() {
             let suffix = "_above_\(threshold / 1000)k_tokens"
             let tier = PriceTier(
-                aboveInputTokens: inclusiveThresholdProviders.contains(provider) ? threshold - 1 : threshold, input: try rate("input_cost_per_token" + suffix),
+                aboveInputTokens: inclusiveThresholdProviders.contains(provider) ? threshold - 1 : threshold,
+                input: try rate("input_cost_per_token" + suffix),
                 output: try rate("output_cost_per_token" + suffix),
                 cachedInput: try rate("cache_read_input_token_cost" + suffix),
                 cacheWrite5m: try rate("cache_creation_input_token_cost" + suffix),

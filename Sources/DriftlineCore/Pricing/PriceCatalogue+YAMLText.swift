@@ -51,10 +51,13 @@ extension ModelPrice {
     /// Double-quoted when the plain scalar could be read as something else.
     static func quoted(_ text: String) -> String {
         let plain = text.unicodeScalars.allSatisfy {
-            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || "-_./".unicodeScalars.contains($0)
+            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9")
+                || "-_./".unicodeScalars.contains($0)
         }
-        let looksOther = Int(text) != nil || Double(text) != nil || ["true", "false", "null", "yes", "no", "on", "off", "~"]
-            .contains(text.lowercased())
+        let looksOther =
+            Int(text) != nil || Double(text) != nil
+            || ["true", "false", "null", "yes", "no", "on", "off", "~"]
+                .contains(text.lowercased())
         if plain && !looksOther && !text.isEmpty { return text }
         var out = "\""
         for scalar in text.unicodeScalars {

@@ -173,7 +173,9 @@ extension PriceCatalogue {
                 case (.glob(let x), .glob(let y)):
                     overlaps = Glob.intersect(Array(x.unicodeScalars), Array(y.unicodeScalars))
                 default:
-                    overlaps = (exactNames + a.examples + b.examples).contains { a.model.matches($0) && b.model.matches($0) }
+                    overlaps = (exactNames + a.examples + b.examples).contains {
+                        a.model.matches($0) && b.model.matches($0)
+                    }
                 }
                 if overlaps {
                     out.append(

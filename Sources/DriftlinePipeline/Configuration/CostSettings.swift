@@ -41,6 +41,11 @@ extension PipelineConfiguration {
             for (index, budget) in budgets.enumerated() {
                 let key = "costs.budgets[\(index)]"
                 if budget.name.isEmpty { throw ConfigurationError(file: file, key: "\(key).name", "expected a name") }
+                if let dimension = Dimension(rawValue: budget.scope.rawValue), !windowDimensions.contains(dimension) {
+                    throw ConfigurationError(
+                        file: file, key: "\(key).scope",
+                        "cost is not attributed by \(budget.scope.rawValue); add it to costs.dimensions")
+                }
                 if !names.insert(budget.name).inserted {
                     throw ConfigurationError(file: file, key: "\(key).name", "budget \(budget.name) is defined twice")
                 }
@@ -50,7 +55,8 @@ extension PipelineConfiguration {
                         throw ConfigurationError(file: file, key: "\(key).amount_usd", "expected a positive amount")
                     }
                 } catch let error as MoneyError {
-                    throw ConfigurationError(file: file, key: "\(key).amount_usd", "expected a decimal amount of USD: \(error)")
+                    throw ConfigurationError(
+                        file: file, key: "\(key).amount_usd", "expected a decimal amount of USD: \(error)")
                 }
             }
         }

@@ -21,7 +21,10 @@ public enum CostReport {
     static func trimmed(_ decimal: String) -> String {
         guard let point = decimal.firstIndex(of: ".") else { return decimal }
         let negative = decimal.hasPrefix("-")
-        var whole = Array(decimal[decimal.index(negative ? decimal.index(after: decimal.startIndex) : decimal.startIndex, offsetBy: 0)..<point])
+        var whole = Array(
+            decimal[
+                decimal.index(
+                    negative ? decimal.index(after: decimal.startIndex) : decimal.startIndex, offsetBy: 0)..<point])
         var fraction = Array(decimal[decimal.index(after: point)...])
         if fraction.count > 9 {
             let roundUp = fraction[9] >= "5"

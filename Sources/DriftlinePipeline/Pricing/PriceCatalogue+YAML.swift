@@ -86,7 +86,8 @@ struct PriceCatalogueReader {
                 do {
                     text = try String(contentsOfFile: path, encoding: .utf8)
                 } catch {
-                    throw PriceCatalogueError(key: "include[\(index)]", "cannot read \(path): \(error.localizedDescription)")
+                    throw PriceCatalogueError(
+                        key: "include[\(index)]", "cannot read \(path): \(error.localizedDescription)")
                 }
                 try collect(text, file: path, depth: depth + 1, into: &prices, examples: &examples)
             }
@@ -185,7 +186,8 @@ struct PriceCatalogueReader {
                 throw PriceCatalogueError(key: "\(path).tiers", "two tiers have the same above_input_tokens")
             }
         }
-        let fee = try f["request"].map { node throws(PriceCatalogueError) in try money(node, "\(path).request", per: 1) }
+        let fee = try f["request"].map { node throws(PriceCatalogueError) in try money(node, "\(path).request", per: 1)
+        }
         let price = ModelPrice(
             provider: provider, model: pattern, effectiveFrom: effectiveFrom, rates: rates, tiers: tiers,
             requestFee: fee ?? .zero, gpuHour: gpuHour, location: origin + path)
@@ -247,14 +249,16 @@ struct PriceCatalogueReader {
 
     private func integer(_ node: Node, _ key: String) throws(PriceCatalogueError) -> Int64 {
         guard let scalar = node.scalar, let value = Int64(scalar.string), value >= 0 else {
-            throw PriceCatalogueError(key: key, "expected a non-negative integer, got \(node.scalar?.string ?? "a collection")")
+            throw PriceCatalogueError(
+                key: key, "expected a non-negative integer, got \(node.scalar?.string ?? "a collection")")
         }
         return value
     }
 
     private func money(_ node: Node, _ key: String, per divisor: Int128) throws(PriceCatalogueError) -> Money {
-        guard let scalar = node.scalar, scalar.style == .plain || scalar.style == .singleQuoted
-            || scalar.style == .doubleQuoted
+        guard let scalar = node.scalar,
+            scalar.style == .plain || scalar.style == .singleQuoted
+                || scalar.style == .doubleQuoted
         else {
             throw PriceCatalogueError(key: key, "expected a decimal number of USD")
         }

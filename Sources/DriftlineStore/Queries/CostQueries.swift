@@ -97,11 +97,13 @@ extension AggregateStore {
             binds.append(budgets.map(\.value))
             binds.append(budgets.map(\.period))
             binds.append(budgets.map(\.amountUSD.decimalString))
-            try await query(connection, "DELETE FROM dl_budgets WHERE NOT (name = ANY($1::text[]))", {
-                var b = PostgresBindings(capacity: 1)
-                b.append(budgets.map(\.name))
-                return b
-            }())
+            try await query(
+                connection, "DELETE FROM dl_budgets WHERE NOT (name = ANY($1::text[]))",
+                {
+                    var b = PostgresBindings(capacity: 1)
+                    b.append(budgets.map(\.name))
+                    return b
+                }())
             try await query(
                 connection,
                 """

@@ -40,7 +40,7 @@ enum CostSchemaSQL {
         "CREATE INDEX IF NOT EXISTS dl_costs_time ON dl_costs (window_start)",
         "CREATE INDEX IF NOT EXISTS dl_costs_deployment ON dl_costs (model, provider, window_start)",
         // Self-hosted deployments billed per GPU-hour, copied from the price catalogue by
-        // `driftline run` at start (and `driftline prices sync`).
+        // `driftline run` at start.
         """
         CREATE TABLE IF NOT EXISTS dl_gpu_prices (
             provider           text        NOT NULL,
