@@ -8,7 +8,7 @@ extension PipelineConfiguration {
         /// Cost rows (`dl_costs`) are keyed by the window and these; model and provider are
         /// always included, because unpriced tokens are counted per model and GPU-hour cost is
         /// spread per deployment.
-        public var dimensions: [Dimension] = [.model, .provider, .app, .tenant, .team, .user, .environment]
+        public var dimensions: [Dimension] = [.model, .provider, .app, .tenant, .team, .environment]
         public var labels: [String] = []
         public var budgets: [Budget] = []
 

@@ -131,7 +131,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
 
     public struct FlushSettings: Codable, Sendable, Equatable {
         public var intervalSeconds = 2.0
-        /// Flush early when this many window rows are pending.
+        /// Flush early when this many rows (windows and cost rows) are pending.
         public var maxPendingWindows = 50_000
 
         public init() {}

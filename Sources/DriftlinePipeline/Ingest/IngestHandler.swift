@@ -105,7 +105,9 @@ final class IngestHandler: KafkaConsumerHandler {
             $0.records += good
             $0.deadLetters += bad
         }
-        if aggregator.windows.count >= configuration.flush.maxPendingWindows { flushIfPossible(consumer) }
+        // Cost rows count too: attributed by user they can far outnumber the window rows.
+        let pendingRows = aggregator.windows.count + (costAggregator?.costs.count ?? 0)
+        if pendingRows >= configuration.flush.maxPendingWindows { flushIfPossible(consumer) }
     }
 
     /// Decodes and aggregates one record; returns its dead letter when it is bad.
