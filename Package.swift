@@ -129,8 +129,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
-            // Run by OTLPEndToEndTests with python3; not a resource.
-            exclude: ["Support/produce_otlp_fixtures.py"],
+            exclude: ["Fixtures", "Support/produce_otlp_fixtures.py"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -12,7 +12,8 @@ import Glibc
 
 /// Release-mode benchmarks; they print figures and assert nothing.
 ///
-///     swift run -c release DriftlineBenchmarks [--records N] [--partitions P] [--skip-e2e] [--otlp]
+///     swift run -c release DriftlineBenchmarks [--records N] [--partitions P] [--skip-e2e] [--skip-memory]
+///         [--consumer-property K=V …] [--producer-property K=V …] [--otlp]
 ///
 /// 1. decode + validate + aggregate, in memory, one thread, ~1 KB generated records;
 /// 2. raw librdkafka consume rate from a mock-cluster topic, produced while consuming (the ceiling);
@@ -20,12 +21,31 @@ import Glibc
 ///    server), produced while the pipeline consumes; with the process's peak memory.
 @main
 struct Benchmarks {
+    /// librdkafka properties for the benchmark's consumers and producers (`--consumer-property
+    /// K=V`, `--producer-property K=V`), to measure settings without rebuilding.
+    nonisolated(unsafe) static var consumerProperties: [String: String] = [:]
+    nonisolated(unsafe) static var producerProperties: [String: String] = [:]
+
     static func main() async throws {
         let arguments = CommandLine.arguments
         func option(_ name: String, _ fallback: Int) -> Int {
             guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
             return Int(arguments[index + 1]) ?? fallback
         }
+        func properties(_ name: String) -> [String: String] {
+            var result: [String: String] = [:]
+            for (index, argument) in arguments.enumerated() where argument == name && index + 1 < arguments.count {
+                let pair = arguments[index + 1].split(separator: "=", maxSplits: 1).map(String.init)
+                if pair.count == 2 { result[pair[0]] = pair[1] }
+            }
+            return result
+        }
+        // Larger fetches and producer batches: the mock broker, the producer and the consumers
+        // share two cores, and per-request overhead, not bytes, is what they spend them on.
+        consumerProperties = ["fetch.min.bytes": "1000000", "fetch.wait.max.ms": "20"]
+            .merging(properties("--consumer-property")) { $1 }
+        producerProperties = ["linger.ms": "50", "delivery.report.only.error": "true"]
+            .merging(properties("--producer-property")) { $1 }
         let records = option("--records", 1_000_000)
         let partitions = Int32(option("--partitions", 8))
         if arguments.contains("--otlp") {
@@ -35,17 +55,30 @@ struct Benchmarks {
             return
         }
         print("Driftline benchmarks — \(records) records, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        let corpus = Corpus(count: records)
+        // Dense: event times 3 µs apart, as traffic arriving at ~330 k records/s has them, so a
+        // flush holds about as many windows as it would in production at that rate.
+        let corpus = Corpus(count: records, spacingMicroseconds: 3)
         print(String(format: "corpus: %d records, mean %.0f bytes", corpus.count, corpus.meanBytes))
-        inMemory(corpus)
-        foundationComparison(corpus)
+        if !arguments.contains("--skip-memory") {
+            inMemoryFigures(corpus, records: records)
+            try pricing(corpus)
+            gatewayDecoding()
+        }
         if arguments.contains("--skip-e2e") { return }
         try await throughKafka(corpus, partitions: partitions)
     }
 
+    static func inMemoryFigures(_ corpus: Corpus, records: Int) {
+        inMemory(corpus, label: "event times 3 µs apart")
+        // Sparse: the same records 3 ms apart (50 minutes of event time per million), all held in
+        // memory at once: thousands of live windows whose histograms fall out of cache.
+        inMemory(Corpus(count: records, spacingMicroseconds: 3_000), label: "event times 3 ms apart")
+        foundationComparison(corpus)
+    }
+
     // MARK: 1. In memory
 
-    static func inMemory(_ corpus: Corpus) {
+    static func inMemory(_ corpus: Corpus, label: String) {
         let decoder = NativeJSONDecoder(keepText: false, keepEmbedding: false)
         var aggregator = WindowAggregator(dimensions: DimensionSet(PipelineConfiguration().aggregation))
         let partition = SourcePartition(topic: "bench", partition: 0)
@@ -58,6 +91,7 @@ struct Benchmarks {
         }
         aggregator.reset()
         let start = ContinuousClock.now
+        let cpuStart = threadCPUSeconds()
         for index in 0..<corpus.count {
             corpus.withRecord(index) { bytes in
                 do {
@@ -68,10 +102,16 @@ struct Benchmarks {
             }
         }
         let elapsed = (ContinuousClock.now - start).seconds
+        let cpu = threadCPUSeconds() - cpuStart
+        // Per CPU-second of the measuring thread as well as per wall-clock second: the first is
+        // the per-core rate even when other processes share the machine.
         print(
-            String(
-                format: "in memory, 1 thread: decode+validate+aggregate %.0f events/s (%.2f µs/event, %d windows, %d rejected)",
-                Double(corpus.count) / elapsed, elapsed / Double(corpus.count) * 1e6, aggregator.windows.count, failures))
+            "in memory, 1 thread, \(label): "
+                + String(
+                    format:
+                        "decode+validate+aggregate %.0f events/s wall, %.0f events per CPU-second (%.2f µs CPU/event, %d windows, %d rejected)",
+                    Double(corpus.count) / elapsed, Double(corpus.count) / cpu, cpu / Double(corpus.count) * 1e6,
+                    aggregator.windows.count, failures))
     }
 
     /// Foundation's JSONSerialization on the same records, decode only, for comparison.
@@ -108,24 +148,28 @@ struct Benchmarks {
         let rawCount = SharedCount()
         var rawConfiguration = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
         rawConfiguration.groupID = "bench-raw"
+        rawConfiguration.properties = consumerProperties
         let rawConsumer = try KafkaConsumer(configuration: rawConfiguration, maxBatchSize: 2048, logger: logger)
         try rawConsumer.subscribe(topics: ["bench.raw"])
         let rawElapsed = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await rawConsumer.run(handler: RawCounter(count: rawCount)) }
             let start = ContinuousClock.now
+            let cpuStart = processCPUSeconds()
             try await produce(corpus, topic: "bench.raw", brokers: cluster.bootstrapServers, partitions: partitions, maxAhead: maxAhead) {
                 rawCount.value
             }
             while rawCount.value < corpus.count { try await Task.sleep(for: .milliseconds(5)) }
             let elapsed = ContinuousClock.now - start
+            let cpu = processCPUSeconds() - cpuStart
             rawConsumer.stop()
             try await group.waitForAll()
-            return elapsed
+            return (elapsed, cpu)
         }
         print(
             String(
-                format: "raw librdkafka consume (mock cluster, %d partitions, produced while consuming): %.0f records/s",
-                partitions, Double(corpus.count) / rawElapsed.seconds))
+                format:
+                    "raw librdkafka consume (mock cluster, %d partitions, produced while consuming): %.0f records/s; process CPU %.2f µs/record (producer + mock broker + consumer)",
+                partitions, Double(corpus.count) / rawElapsed.0.seconds, rawElapsed.1 / Double(corpus.count) * 1e6))
 
         // 3. End to end into PostgreSQL.
         let (url, local) = try LocalPostgres.databaseURL(environment: ProcessInfo.processInfo.environment)
@@ -136,6 +180,7 @@ struct Benchmarks {
             configuration.kafka.groupID = "bench-\(UUID().uuidString.prefix(8))"
             configuration.kafka.topics = [.init(name: "bench.pipeline", format: .nativeJSON)]
             configuration.flush.intervalSeconds = 1
+            configuration.kafka.properties = consumerProperties
             return configuration
         }()
         let rssBefore = peakResidentBytes()
@@ -147,6 +192,7 @@ struct Benchmarks {
                 // Wait for the group join before the clock starts.
                 while pipeline.statistics.rebalances == 0 { try await Task.sleep(for: .milliseconds(10)) }
                 let start = ContinuousClock.now
+                let cpuStart = processCPUSeconds()
                 try await produce(
                     corpus, topic: "bench.pipeline", brokers: cluster.bootstrapServers, partitions: partitions, maxAhead: maxAhead
                 ) { Int(pipeline.statistics.records + pipeline.statistics.deadLetters) }
@@ -154,16 +200,18 @@ struct Benchmarks {
                     try await Task.sleep(for: .milliseconds(5))
                 }
                 let elapsed = ContinuousClock.now - start
+                let cpu = processCPUSeconds() - cpuStart
                 pipeline.stop()
                 try await group.waitForAll()
-                return (elapsed, pipeline.statistics)
+                return ((elapsed, cpu), pipeline.statistics)
             }
         }
         print(
             String(
                 format:
-                    "end to end (mock cluster → pipeline → PostgreSQL, %d partitions, produced while consuming): %.0f events/s; %d flushes, %d pauses",
-                partitions, Double(corpus.count) / elapsed.seconds, statistics.flushes, statistics.pauses))
+                    "end to end (mock cluster → pipeline → PostgreSQL, %d partitions, produced while consuming): %.0f events/s; process CPU %.2f µs/event (PostgreSQL's own not included); %d flushes, %d pauses",
+                partitions, Double(corpus.count) / elapsed.0.seconds, elapsed.1 / Double(corpus.count) * 1e6,
+                statistics.flushes, statistics.pauses))
         print(
             String(
                 format: "peak resident memory of the whole process: %.0f MiB (before the end-to-end run: %.0f MiB)",
@@ -176,7 +224,7 @@ struct Benchmarks {
         consumed: @Sendable () -> Int
     ) async throws {
         var configuration = KafkaConfiguration(bootstrapServers: brokers)
-        configuration.properties = ["linger.ms": "5", "queue.buffering.max.messages": "200000"]
+        configuration.properties = ["queue.buffering.max.messages": "200000"].merging(producerProperties) { $1 }
         let producer = try KafkaProducer(configuration: configuration)
         var produced = 0
         while produced < corpus.count {
@@ -198,6 +246,21 @@ struct Benchmarks {
         try producer.flush(timeout: .seconds(60))
     }
 
+    /// CPU time (user + system) consumed by the whole process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// CPU time consumed by the calling thread.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
     static func peakResidentBytes() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
@@ -214,7 +277,10 @@ struct Corpus: Sendable {
     let offsets: [Int]
     let keys: [[UInt8]]
 
-    init(count: Int) {
+    /// - Parameter spacingMicroseconds: event time between consecutive records. Traffic that
+    ///   arrives at N records/s has 10^6/N µs between events, and so about N × window seconds
+    ///   events per window: the spacing decides how many windows (and histograms) are live.
+    init(count: Int, spacingMicroseconds: Int64) {
         var generator = TrafficGenerator(seed: 1, malformedRate: 0)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count * 1100)
@@ -222,7 +288,7 @@ struct Corpus: Sendable {
         var keys: [[UInt8]] = []
         let start: Int64 = 1_764_072_000_000_000
         for index in 0..<count {
-            let request = generator.next(startMicroseconds: start + Int64(index) * 3_000, into: &bytes)
+            let request = generator.next(startMicroseconds: start + Int64(index) * spacingMicroseconds, into: &bytes)
             offsets.append(bytes.count)
             keys.append(Array(request.key.utf8))
         }

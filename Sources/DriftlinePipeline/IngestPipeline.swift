@@ -24,6 +24,9 @@ public final class IngestPipeline: Service, Sendable {
     public func run() async throws {
         // Every member migrates at start; the migrator's advisory lock makes that safe.
         try await Migrator().migrate(client: store.client, logger: logger)
+        let catalogue = try await configuration.costs.prepare(store: store)
+        let budgetEvaluation = evaluateBudgetsPeriodically()
+        defer { budgetEvaluation?.cancel() }
         let kafka = configuration.kafka
         var settings = KafkaConfiguration(bootstrapServers: kafka.brokers)
         settings.groupID = kafka.groupID
@@ -42,7 +45,8 @@ public final class IngestPipeline: Service, Sendable {
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
                 let handler = IngestHandler(
-                    configuration: configuration, store: store, counters: counters, logger: logger)
+                    configuration: configuration, store: store, counters: counters, logger: logger,
+                    catalogue: catalogue)
                 try await consumer.run(handler: handler)
             } onCancel: {
                 consumer.stop()
@@ -61,4 +65,24 @@ public final class IngestPipeline: Service, Sendable {
 
     /// Counters since start; safe to read from any thread.
     public var statistics: IngestStatistics { counters.snapshot }
+}
+
+extension IngestPipeline {
+    /// Re-evaluates the budgets every minute while the pipeline runs (several members doing so
+    /// is harmless: each evaluation replaces the state with the same figures).
+    fileprivate func evaluateBudgetsPeriodically() -> Task<Void, Never>? {
+        guard !configuration.costs.budgets.isEmpty else { return nil }
+        let store = self.store
+        let logger = self.logger
+        return Task {
+            while !Task.isCancelled {
+                do {
+                    try await store.evaluateBudgets()
+                } catch {
+                    logger.warning("budget evaluation failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: .seconds(60))
+            }
+        }
+    }
 }

@@ -49,6 +49,7 @@ public struct AggregateStore: Sendable {
                 let fenced = try await advanceOffsets(batch, on: connection)
                 if !fenced.isEmpty { throw Fenced(partitions: fenced) }
                 try await upsertWindows(batch.windows, on: connection)
+                try await upsertCosts(batch.costs, on: connection)
                 try await insertDeadLetters(batch, on: connection)
                 try await upsertSpanCounts(batch.spanCounts, on: connection)
             }
@@ -219,7 +220,7 @@ public struct AggregateStore: Sendable {
     }
 
     @discardableResult
-    private func query(_ connection: PostgresConnection, _ sql: String, _ binds: PostgresBindings) async throws
+    func query(_ connection: PostgresConnection, _ sql: String, _ binds: PostgresBindings) async throws
         -> PostgresRowSequence
     {
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)

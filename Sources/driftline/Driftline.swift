@@ -5,6 +5,9 @@ struct Driftline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "driftline",
         abstract: "LLM observability and drift monitoring: Kafka request logs → windowed aggregates in Postgres.",
-        subcommands: [RunCommand.self, MigrateCommand.self, GenerateCommand.self, DemoCommand.self]
+        subcommands: [
+            RunCommand.self, MigrateCommand.self, GenerateCommand.self, DemoCommand.self, PricesCommand.self,
+            CostCommand.self,
+        ]
     )
 }

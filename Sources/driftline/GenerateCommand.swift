@@ -39,7 +39,8 @@ struct GenerateCommand: AsyncParsableCommand {
             }
             extra[String(property[..<equals])] = String(property[property.index(after: equals)...])
         }
-        guard let recordFormat = RecordFormat(rawValue: format) else {
+        guard let recordFormat = RecordFormat(rawValue: format), TrafficPlan.generatedFormats.contains(recordFormat)
+        else {
             throw ValidationError("--format expects native_json, otlp_proto or otlp_json, got '\(format)'")
         }
         guard spansPerRecord >= 1 else { throw ValidationError("--spans-per-record must be at least 1") }

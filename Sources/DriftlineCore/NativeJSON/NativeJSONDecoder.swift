@@ -8,7 +8,7 @@
 /// Create one decoder and reuse it: it carries a cache of repeating field values (see
 /// `DecoderCache`), about 30 KB, that makes later records cheaper. A decoder may be shared
 /// by any number of tasks; concurrent decodes simply run without the cache.
-public struct NativeJSONDecoder: Sendable {
+public struct NativeJSONDecoder: RecordDecoder {
     /// Records larger than this are rejected before any parsing.
     public var maxRecordBytes: Int
     /// When false, `prompt`, `response` and `context` are validated but left nil in the
@@ -42,16 +42,5 @@ public struct NativeJSONDecoder: Sendable {
                 scanner: scanner, keepText: keepText, keepEmbedding: keepEmbedding, cache: cache)
             return try parser.parseRecord()
         }
-    }
-
-    public func decode(_ bytes: [UInt8]) throws(DecodeError) -> LLMEvent {
-        try bytes.withUnsafeBytes { raw in Result { () throws(DecodeError) in try decode(raw) } }.get()
-    }
-
-    public func decode(_ text: String) throws(DecodeError) -> LLMEvent {
-        var text = text
-        return try text.withUTF8 { utf8 in
-            Result { () throws(DecodeError) in try decode(UnsafeRawBufferPointer(utf8)) }
-        }.get()
     }
 }

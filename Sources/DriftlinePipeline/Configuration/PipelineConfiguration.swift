@@ -11,13 +11,14 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var flush = FlushSettings()
     public var decoder = DecoderSettings()
     public var deadLetters = DeadLetterSettings()
+    public var costs = CostSettings()
     /// How OTLP spans map to events (custom attribute names); see `OTLPSettings`.
     public var otlp = OTLPSettings()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kafka, postgres, aggregation, flush, decoder, otlp
+        case kafka, postgres, aggregation, flush, decoder, costs, otlp
         case deadLetters = "dead_letters"
     }
 
@@ -29,6 +30,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         flush = try container.decodeIfPresent(FlushSettings.self, forKey: .flush) ?? flush
         self.decoder = try container.decodeIfPresent(DecoderSettings.self, forKey: .decoder) ?? self.decoder
         deadLetters = try container.decodeIfPresent(DeadLetterSettings.self, forKey: .deadLetters) ?? deadLetters
+        costs = try container.decodeIfPresent(CostSettings.self, forKey: .costs) ?? costs
         otlp = try container.decodeIfPresent(OTLPSettings.self, forKey: .otlp) ?? otlp
     }
 
@@ -129,7 +131,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
 
     public struct FlushSettings: Codable, Sendable, Equatable {
         public var intervalSeconds = 2.0
-        /// Flush early when this many window rows are pending.
+        /// Flush early when this many rows (windows and cost rows) are pending.
         public var maxPendingWindows = 50_000
 
         public init() {}
@@ -183,6 +185,10 @@ public enum RecordFormat: String, Codable, Sendable, CaseIterable {
     case otlpProto = "otlp_proto"
     /// The same in the OTLP/JSON mapping.
     case otlpJSON = "otlp_json"
+    /// LiteLLM's `StandardLoggingPayload`, one JSON object per call (README, "Gateway logs").
+    case litellm
+    /// An OpenAI `chat.completion` response wrapped with its timing (README, "Gateway logs").
+    case openAIChat = "openai_chat"
 }
 
 /// A dimension the aggregates can be split by.
@@ -270,6 +276,7 @@ extension PipelineConfiguration {
         if deadLetters.maxPayloadBytes < 0 {
             throw fail("dead_letters.max_payload_bytes", "expected 0 or more, got \(deadLetters.maxPayloadBytes)")
         }
+        try costs.validate(file: file)
     }
 
     /// The database URL with the password from `password_file` when one is set.

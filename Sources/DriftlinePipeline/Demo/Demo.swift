@@ -13,6 +13,9 @@ public struct Demo: Sendable {
     public var partitions: Int32
     public var incidentModel = "gpt-4o"
     public var topic = "llm.requests"
+    /// The price catalogue the demo prices with; the demo's cost tables are skipped when it is
+    /// not found (run from the repository root).
+    public var priceCatalogue = "pipelines/prices-local.yaml"
     /// A quarter of the traffic also arrives as OTLP GenAI spans (protobuf, 10 to a batch) here.
     public var otlpTopic = RecordFormat.defaultOTLPTopic
 
@@ -40,6 +43,7 @@ public struct Demo: Sendable {
         configuration.kafka.topics = [.init(name: topic, format: .nativeJSON), .init(name: otlpTopic, format: .otlpProto)]
         configuration.aggregation.windowSeconds = 10
         configuration.flush.intervalSeconds = 1
+        if FileManager.default.fileExists(atPath: priceCatalogue) { configuration.costs.catalogue = priceCatalogue }
         let plan = TrafficPlan(
             brokers: cluster.bootstrapServers, topic: topic, count: Int(seconds * rate), rate: rate, seed: 7,
             incident: .init(model: incidentModel, factor: 4, errorFactor: 3), incidentAfterSeconds: seconds / 2,
@@ -117,6 +121,13 @@ public struct Demo: Sendable {
             ])
         }
         out += timelineTable.render()
+        if pipeline.configuration.costs.catalogue != nil {
+            let end = Int64(Date().timeIntervalSince1970) + 86_400
+            for dimension in ["tenant", "model"] {
+                let rows = try await store.spend(by: dimension, from: 0, to: end)
+                out += "\n" + CostReport.render(rows, dimension: dimension, title: "Cost by \(dimension) (dl_spend)")
+            }
+        }
         let stored = summaries.reduce(0) { $0 + $1.requests }
         out += """
 

@@ -18,7 +18,10 @@ public struct TrafficPlan: Sendable {
     public var producerProperties: [String: String]
     /// `native_json`: one request log per record. `otlp_proto` / `otlp_json`: GenAI spans,
     /// `spansPerRecord` to an export batch; a malformed record is a batch cut short.
+    /// One of `generatedFormats`.
     public var format: RecordFormat = .nativeJSON
+    /// The formats the generator writes; gateway logs are decoded, not generated.
+    public static let generatedFormats: [RecordFormat] = [.nativeJSON, .otlpProto, .otlpJSON]
     public var spansPerRecord = 10
 
     public init(
@@ -53,6 +56,8 @@ public struct TrafficPlan: Sendable {
             case .nativeJSON: nil
             case .otlpProto: .protobuf
             case .otlpJSON: .json
+            // Not generated (see `generatedFormats`); `driftline generate` refuses them.
+            case .litellm, .openAIChat: nil
             }
         var spans: [LLMEvent] = []
         var malformedBatch = false

@@ -20,8 +20,12 @@ final class IngestHandler: KafkaConsumerHandler {
     private let formats: [String: RecordFormat]
     private let flushInterval: Duration
     private let decoder: NativeJSONDecoder
+    private let liteLLMDecoder: LiteLLMDecoder
+    private let openAIChatDecoder: OpenAIChatDecoder
 
     private var aggregator: WindowAggregator
+    /// Cost rows, when a price catalogue is configured.
+    private var costAggregator: CostAggregator?
     private var otlp: OTLPIngest
     private var deadLetters: [DeadLetter] = []
     /// Per assigned partition: the stored next offset (nil: none stored yet).
@@ -36,7 +40,10 @@ final class IngestHandler: KafkaConsumerHandler {
 
     private let counters: IngestCounters
 
-    init(configuration: PipelineConfiguration, store: AggregateStore, counters: IngestCounters, logger: Logger) {
+    init(
+        configuration: PipelineConfiguration, store: AggregateStore, counters: IngestCounters, logger: Logger,
+        catalogue: PriceCatalogue? = nil
+    ) {
         self.configuration = configuration
         self.counters = counters
         self.store = store
@@ -48,7 +55,14 @@ final class IngestHandler: KafkaConsumerHandler {
         // The aggregates need no text or embeddings: they are validated but not materialised.
         self.decoder = NativeJSONDecoder(
             maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false, keepEmbedding: false)
+        self.liteLLMDecoder = LiteLLMDecoder(maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false)
+        self.openAIChatDecoder = OpenAIChatDecoder(
+            maxRecordBytes: configuration.decoder.maxRecordBytes, keepText: false)
         self.aggregator = WindowAggregator(dimensions: DimensionSet(configuration.aggregation))
+        self.costAggregator = catalogue.map {
+            CostAggregator(
+                catalogue: $0, settings: configuration.costs, windowSeconds: configuration.aggregation.windowSeconds)
+        }
         // Validated when the configuration was loaded; a mapping that fails here falls back to the defaults.
         self.otlp = OTLPIngest(
             mapping: (try? configuration.otlp.mapping()) ?? GenAIMapping(),
@@ -60,12 +74,22 @@ final class IngestHandler: KafkaConsumerHandler {
     func consume(_ batch: KafkaMessageBatch, from consumer: KafkaConsumer) {
         var good: Int64 = 0
         var bad: Int64 = 0
+        // A batch comes in runs of one partition's records: the partition's bookkeeping is
+        // looked up once per run and written back when the run ends, not hashed per record.
+        var current: SourcePartition?
+        var owned = false
+        var entry: (next: Int64, records: Int64, deadLetters: Int64) = (0, 0, 0)
         for message in batch {
-            let partition = SourcePartition(topic: message.topic, partition: message.partition)
-            // A message of a partition this member no longer owns (delivered around a
-            // rebalance) is left for the new owner, who starts at the stored offset.
-            guard expected[partition] != nil else { continue }
-            var entry = progress[partition] ?? (next: 0, records: 0, deadLetters: 0)
+            if current?.partition != message.partition || current?.topic != message.topic {
+                if let current, owned { progress[current] = entry }
+                let partition = SourcePartition(topic: message.topic, partition: message.partition)
+                // A message of a partition this member no longer owns (delivered around a
+                // rebalance) is left for the new owner, who starts at the stored offset.
+                owned = expected[partition] != nil
+                entry = progress[partition] ?? (next: 0, records: 0, deadLetters: 0)
+                current = partition
+            }
+            guard owned, let partition = current else { continue }
             entry.next = message.offset + 1
             entry.records += 1
             if let failure = fold(message, partition: partition) {
@@ -75,13 +99,15 @@ final class IngestHandler: KafkaConsumerHandler {
             } else {
                 good += 1
             }
-            progress[partition] = entry
         }
+        if let current, owned { progress[current] = entry }
         counters.update {
             $0.records += good
             $0.deadLetters += bad
         }
-        if aggregator.windows.count >= configuration.flush.maxPendingWindows { flushIfPossible(consumer) }
+        // Cost rows count too: attributed by user they can far outnumber the window rows.
+        let pendingRows = aggregator.windows.count + (costAggregator?.costs.count ?? 0)
+        if pendingRows >= configuration.flush.maxPendingWindows { flushIfPossible(consumer) }
     }
 
     /// Decodes and aggregates one record; returns its dead letter when it is bad.
@@ -90,23 +116,27 @@ final class IngestHandler: KafkaConsumerHandler {
             return deadLetter(message, partition, code: "emptyRecord", reason: "record has no value (tombstone or empty)")
         }
         let format = formats[message.topic] ?? .nativeJSON
-        switch format {
-        case .otlpProto, .otlpJSON:
-            do {
-                for event in try otlp.decode(value, format: format) { aggregator.add(event, from: partition) }
-                return nil
-            } catch {
-                return deadLetter(message, partition, code: error.code.description, reason: error.description)
+        do {
+            switch format {
+            case .otlpProto, .otlpJSON:
+                for event in try otlp.decode(value, format: format) { aggregate(event, from: partition) }
+            case .nativeJSON:
+                aggregate(try decoder.decode(value), from: partition)
+            case .litellm:
+                aggregate(try liteLLMDecoder.decode(value), from: partition)
+            case .openAIChat:
+                aggregate(try openAIChatDecoder.decode(value), from: partition)
             }
-        case .nativeJSON:
-            do {
-                let event = try decoder.decode(value)
-                aggregator.add(event, from: partition)
-                return nil
-            } catch {
-                return deadLetter(message, partition, code: error.code.description, reason: error.description)
-            }
+            return nil
+        } catch {
+            return deadLetter(message, partition, code: error.code.description, reason: error.description)
         }
+    }
+
+    /// Folds one event into the window aggregates and, when prices are configured, the cost rows.
+    private func aggregate(_ event: LLMEvent, from partition: SourcePartition) {
+        aggregator.add(event, from: partition)
+        costAggregator?.add(event)
     }
 
     private func deadLetter(_ message: KafkaMessageView, _ partition: SourcePartition, code: String, reason: String)
@@ -213,8 +243,8 @@ final class IngestHandler: KafkaConsumerHandler {
                     deadLetters: entry.deadLetters))
         }
         let batch = FlushBatch(
-            consumerGroup: configuration.kafka.groupID, windows: aggregator.take(), deadLetters: deadLetters,
-            offsets: offsets, spanCounts: otlp.take())
+            consumerGroup: configuration.kafka.groupID, windows: aggregator.take(), costs: costAggregator?.take() ?? [:],
+            deadLetters: deadLetters, offsets: offsets, spanCounts: otlp.take())
         deadLetters = []
         progress = [:]
         return batch
@@ -254,6 +284,7 @@ final class IngestHandler: KafkaConsumerHandler {
     /// carries both (aggregates merge; offsets keep the furthest position).
     private func restore(_ batch: FlushBatch) {
         aggregator.restore(batch.windows)
+        costAggregator?.restore(batch.costs)
         otlp.restore(batch.spanCounts)
         deadLetters = batch.deadLetters + deadLetters
         for advance in batch.offsets where expected[advance.partition] != nil {
@@ -269,6 +300,7 @@ final class IngestHandler: KafkaConsumerHandler {
 
     private func discardUnstored() {
         aggregator.reset()
+        costAggregator?.reset()
         otlp.reset()
         deadLetters = []
         progress = [:]

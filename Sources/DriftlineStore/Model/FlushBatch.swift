@@ -64,23 +64,28 @@ public struct DeadLetter: Sendable, Equatable {
 public struct FlushBatch: Sendable {
     public var consumerGroup: String
     public var windows: [WindowKey: WindowAggregate]
+    /// Cost rows (`dl_costs`), keyed by window and the cost-attribution dimensions.
+    public var costs: [WindowKey: CostAggregate]
     public var deadLetters: [DeadLetter]
     public var offsets: [OffsetAdvance]
     /// OTLP spans that are not model calls, counted per window and operation.
     public var spanCounts: [SpanCountKey: SpanCount]
 
     public init(
-        consumerGroup: String, windows: [WindowKey: WindowAggregate] = [:], deadLetters: [DeadLetter] = [],
-        offsets: [OffsetAdvance] = [], spanCounts: [SpanCountKey: SpanCount] = [:]
+        consumerGroup: String, windows: [WindowKey: WindowAggregate] = [:], costs: [WindowKey: CostAggregate] = [:],
+        deadLetters: [DeadLetter] = [], offsets: [OffsetAdvance] = [], spanCounts: [SpanCountKey: SpanCount] = [:]
     ) {
         self.consumerGroup = consumerGroup
         self.windows = windows
+        self.costs = costs
         self.deadLetters = deadLetters
         self.offsets = offsets
         self.spanCounts = spanCounts
     }
 
-    public var isEmpty: Bool { windows.isEmpty && deadLetters.isEmpty && offsets.isEmpty && spanCounts.isEmpty }
+    public var isEmpty: Bool {
+        windows.isEmpty && costs.isEmpty && deadLetters.isEmpty && offsets.isEmpty && spanCounts.isEmpty
+    }
 }
 
 public enum FlushOutcome: Sendable, Equatable {

@@ -17,6 +17,7 @@ extension Migration {
     public static let all: [Migration] = [
         Migration(version: 1, name: "histogram type and functions", statements: HistogramSQL.statements),
         Migration(version: 2, name: "windows, offsets, dead letters", statements: CoreSchemaSQL.statements),
+        Migration(version: 3, name: "costs, GPU prices, budgets", statements: CostSchemaSQL.statements),
         Migration(version: 4, name: "OTLP non-model-call span counts", statements: SpanCountSQL.statements),
     ]
 }

@@ -1,0 +1,73 @@
+import DriftlineCore
+import PostgresNIO
+
+extension AggregateStore {
+    /// Merges cost rows into `dl_costs` inside the flush transaction. Money travels as exact
+    /// decimal text into `numeric`; a NULL cost (only unpriced events so far) stays NULL until
+    /// a priced event adds to it.
+    func upsertCosts(_ costs: [WindowKey: CostAggregate], on connection: PostgresConnection) async throws {
+        guard !costs.isEmpty else { return }
+        let rows = costs.sorted { $0.key < $1.key }
+        var binds = PostgresBindings(capacity: 25)
+        binds.append(rows.map(\.key.windowStart))
+        binds.append(rows.map(\.key.windowSeconds))
+        binds.append(rows.map(\.key.model))
+        binds.append(rows.map(\.key.provider))
+        binds.append(rows.map(\.key.app))
+        binds.append(rows.map(\.key.route))
+        binds.append(rows.map(\.key.tenant))
+        binds.append(rows.map(\.key.user))
+        binds.append(rows.map(\.key.team))
+        binds.append(rows.map(\.key.environment))
+        binds.append(rows.map(\.key.modelVersion))
+        binds.append(rows.map(\.key.labelsJSON))
+        binds.append(rows.map(\.value.requests))
+        binds.append(rows.map(\.value.unpricedRequests))
+        binds.append(rows.map(\.value.inputTokens))
+        binds.append(rows.map(\.value.outputTokens))
+        binds.append(rows.map(\.value.cachedInputTokens))
+        binds.append(rows.map(\.value.cacheWrite5mTokens))
+        binds.append(rows.map(\.value.cacheWrite1hTokens))
+        binds.append(rows.map(\.value.reasoningTokens))
+        binds.append(rows.map(\.value.unpricedInputTokens))
+        binds.append(rows.map(\.value.unpricedOutputTokens))
+        binds.append(rows.map { $0.value.cost != nil })
+        binds.append(rows.map { $0.value.cost?.decimalString ?? "0" })
+        binds.append(rows.map(\.value.cacheSavings.decimalString))
+        let sql = """
+            INSERT INTO dl_costs AS c (
+                window_start, window_seconds, model, provider, app, route, tenant, user_id, team, environment,
+                model_version, labels, requests, unpriced_requests, input_tokens, output_tokens,
+                cached_input_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens,
+                unpriced_input_tokens, unpriced_output_tokens, cost_usd, cache_savings_usd)
+            SELECT to_timestamp(ws), wsec, model, provider, app, route, tenant, user_id, team, environment,
+                   model_version, labels::jsonb, requests, unpriced, input_tokens, output_tokens, cached, w5m, w1h,
+                   reasoning, unpriced_in, unpriced_out, CASE WHEN has_cost THEN cost::numeric END, savings::numeric
+            FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[],
+                        $15::int8[], $16::int8[], $17::int8[], $18::int8[], $19::int8[], $20::int8[], $21::int8[],
+                        $22::int8[], $23::bool[], $24::text[], $25::text[])
+                AS t(ws, wsec, model, provider, app, route, tenant, user_id, team, environment, model_version,
+                     labels, requests, unpriced, input_tokens, output_tokens, cached, w5m, w1h, reasoning,
+                     unpriced_in, unpriced_out, has_cost, cost, savings)
+            ON CONFLICT (window_start, window_seconds, model, provider, app, route, tenant, user_id, team,
+                         environment, model_version, labels)
+            DO UPDATE SET
+                requests = c.requests + EXCLUDED.requests,
+                unpriced_requests = c.unpriced_requests + EXCLUDED.unpriced_requests,
+                input_tokens = c.input_tokens + EXCLUDED.input_tokens,
+                output_tokens = c.output_tokens + EXCLUDED.output_tokens,
+                cached_input_tokens = c.cached_input_tokens + EXCLUDED.cached_input_tokens,
+                cache_write_5m_tokens = c.cache_write_5m_tokens + EXCLUDED.cache_write_5m_tokens,
+                cache_write_1h_tokens = c.cache_write_1h_tokens + EXCLUDED.cache_write_1h_tokens,
+                reasoning_tokens = c.reasoning_tokens + EXCLUDED.reasoning_tokens,
+                unpriced_input_tokens = c.unpriced_input_tokens + EXCLUDED.unpriced_input_tokens,
+                unpriced_output_tokens = c.unpriced_output_tokens + EXCLUDED.unpriced_output_tokens,
+                cost_usd = CASE WHEN c.cost_usd IS NULL AND EXCLUDED.cost_usd IS NULL THEN NULL
+                                ELSE coalesce(c.cost_usd, 0) + coalesce(EXCLUDED.cost_usd, 0) END,
+                cache_savings_usd = c.cache_savings_usd + EXCLUDED.cache_savings_usd,
+                updated_at = now()
+            """
+        try await query(connection, sql, binds)
+    }
+}
