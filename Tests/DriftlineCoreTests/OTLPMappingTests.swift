@@ -128,6 +128,20 @@ struct OTLPMappingTests {
         #expect(doubles.tokens.input == 12, "integral doubles (JavaScript exporters) are counts")
     }
 
+    @Test func providersWhoseInputExcludesTheCacheAreNormalised() throws {
+        var mapping = GenAIMapping()
+        mapping.inputTokensExcludeCache = ["anthropic"]
+        let usage = [
+            ("gen_ai.usage.input_tokens", Self.i(100)), ("gen_ai.usage.output_tokens", Self.i(40)),
+            ("gen_ai.usage.cache_read.input_tokens", Self.i(300)), ("gen_ai.usage.cache_creation.input_tokens", Self.i(50)),
+        ]
+        let anthropic = try Self.event(Self.chat + usage + [("gen_ai.provider.name", Self.s("anthropic"))], mapping: mapping)
+        #expect(anthropic.tokens == TokenCounts(input: 450, output: 40, cachedInput: 300, cacheWrite: 50))
+        // Any other provider keeps the conventions' meaning, so these counts contradict each other.
+        let other = Self.record(Self.chat + usage + [("gen_ai.provider.name", Self.s("openai"))])
+        #expect(throws: DecodeError.self) { try OTLPDecoder(encoding: .json, mapping: mapping).decode(other) }
+    }
+
     @Test func inconsistentTokensAreRejected() {
         let cached = Self.failure(
             Self.chat + [("gen_ai.usage.input_tokens", Self.i(10)), ("gen_ai.usage.cache_read.input_tokens", Self.i(11))])

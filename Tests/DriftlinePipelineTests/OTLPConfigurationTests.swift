@@ -29,6 +29,7 @@ struct OTLPConfigurationTests {
                     region: [cloud.region]
                   llm_operations: [chat]
                   first_token_events: [first]
+                  input_tokens_exclude_cache: [Anthropic]
                 """)
         try configuration.validate()
         let mapping = try configuration.otlp.mapping()
@@ -37,6 +38,7 @@ struct OTLPConfigurationTests {
         #expect(mapping.labels == ["conversation_id": ["gen_ai.conversation.id"], "region": ["cloud.region"]])
         #expect(mapping.llmOperations == ["chat"])
         #expect(mapping.firstTokenEvents == ["first"])
+        #expect(mapping.inputTokensExcludeCache == ["anthropic"])
         #expect(mapping.user == GenAIMapping().user, "fields not listed keep their defaults")
     }
 

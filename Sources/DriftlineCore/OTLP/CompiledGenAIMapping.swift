@@ -25,6 +25,7 @@ struct CompiledGenAIMapping: Sendable {
     let retrievalDocuments: GenAIMapping.IndexedAttribute
     let llmOperations: Set<String>
     let operationAliases: [String: String]
+    let inputTokensExcludeCache: Set<String>
     var fieldCount: Int { Field.labelBase + labelNames.count }
 
     init(_ mapping: GenAIMapping) {
@@ -54,5 +55,6 @@ struct CompiledGenAIMapping: Sendable {
         self.retrievalDocuments = mapping.retrievalDocuments
         self.llmOperations = mapping.llmOperations
         self.operationAliases = mapping.operationAliases
+        self.inputTokensExcludeCache = mapping.inputTokensExcludeCache
     }
 }

@@ -48,6 +48,11 @@ public struct GenAIMapping: Sendable, Equatable {
     public var retrievalDocuments = IndexedAttribute(prefix: "retrieval.documents.", suffix: ".document.content")
     /// Operations that are model calls and become `LLMEvent`s; every other operation is counted.
     public var llmOperations: Set<String> = ["chat", "text_completion", "generate_content", "embeddings"]
+    /// Providers whose instrumentation copies the provider's own `input_tokens`, which (like
+    /// Anthropic's) excludes cache reads and writes, into `gen_ai.usage.input_tokens`: for them
+    /// the input total is normalised with `ProviderUsage.anthropic`. Empty by default, as the
+    /// conventions define `gen_ai.usage.input_tokens` to include cached tokens.
+    public var inputTokensExcludeCache: Set<String> = []
     /// Older `llm.request.type` values → operation names.
     public var operationAliases = ["completion": "text_completion", "embedding": "embeddings"]
 

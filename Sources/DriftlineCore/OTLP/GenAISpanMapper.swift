@@ -127,7 +127,8 @@ struct GenAISpanMapper {
                 "a model call (\(operation ?? "no gen_ai.operation.name")) has no model attribute; expected one of "
                     + "the configured model keys, e.g. gen_ai.request.model")
         }
-        let tokens = try tokenCounts()
+        let provider = try string(.provider)?.lowercased() ?? ""
+        let tokens = try tokenCounts(provider: provider)
         var dimensions = Dimensions(
             app: app, route: try scalar(.route) ?? "", tenant: try scalar(.tenant) ?? "",
             user: try scalar(.user) ?? "", team: try scalar(.team) ?? "", environment: environment,
@@ -161,7 +162,7 @@ struct GenAISpanMapper {
         }
         var event = LLMEvent(
             requestID: try string(.requestID), traceID: traceID, spanID: spanID, start: start, firstToken: firstToken,
-            end: end, model: model, provider: try string(.provider)?.lowercased() ?? "", dimensions: dimensions,
+            end: end, model: model, provider: provider, dimensions: dimensions,
             tokens: tokens, status: isError ? .error : .ok, errorType: errorType, httpStatus: httpStatus,
             finishReason: try finishReason())
         if keepText {
@@ -313,16 +314,28 @@ struct GenAISpanMapper {
 
     /// Totals include their parts, as the GenAI conventions define them; a total missing next to
     /// `llm.usage.total_tokens` is filled in from it.
-    private func tokenCounts() throws(DecodeError) -> TokenCounts {
+    private func tokenCounts(provider: String) throws(DecodeError) -> TokenCounts {
         var input = try count(.inputTokens)
         var output = try count(.outputTokens)
         if let total = try count(.totalTokens) {
             if input == nil, let known = output, total >= known { input = total - known }
             if output == nil, let known = input, total >= known { output = total - known }
         }
-        let tokens = TokenCounts(
+        var tokens = TokenCounts(
             input: input ?? 0, output: output ?? 0, cachedInput: try count(.cachedInputTokens) ?? 0,
             cacheWrite: try count(.cacheWriteTokens) ?? 0, reasoning: try count(.reasoningTokens) ?? 0)
+        if mapping.inputTokensExcludeCache.contains(provider) {
+            // This provider's instrumentation reports input without the cache parts: add them.
+            do {
+                let reasoning = tokens.reasoning
+                tokens = try ProviderUsage.anthropic(
+                    inputTokens: tokens.input, outputTokens: tokens.output, cacheReadInputTokens: tokens.cachedInput,
+                    cacheCreationInputTokens: tokens.cacheWrite)
+                tokens.reasoning = reasoning
+            } catch {
+                throw fail(error.code, key(.inputTokens), error.reason)
+            }
+        }
         let (parts, overflow) = tokens.cachedInput.addingReportingOverflow(tokens.cacheWrite)
         if overflow || parts > tokens.input {
             throw fail(

@@ -28,6 +28,8 @@ public struct OTLPSettings: Codable, Sendable, Equatable {
     public var labels: [String: [String]] = [:]
     public var llmOperations: [String]?
     public var firstTokenEvents: [String]?
+    /// Providers whose `gen_ai.usage.input_tokens` excludes cache reads and writes (Anthropic-style).
+    public var inputTokensExcludeCache: [String]?
 
     public init() {}
 
@@ -35,6 +37,7 @@ public struct OTLPSettings: Codable, Sendable, Equatable {
         case attributes, labels
         case llmOperations = "llm_operations"
         case firstTokenEvents = "first_token_events"
+        case inputTokensExcludeCache = "input_tokens_exclude_cache"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +46,7 @@ public struct OTLPSettings: Codable, Sendable, Equatable {
         labels = try container.decodeIfPresent([String: [String]].self, forKey: .labels) ?? [:]
         llmOperations = try container.decodeIfPresent([String].self, forKey: .llmOperations)
         firstTokenEvents = try container.decodeIfPresent([String].self, forKey: .firstTokenEvents)
+        inputTokensExcludeCache = try container.decodeIfPresent([String].self, forKey: .inputTokensExcludeCache)
     }
 
     /// The attribute fields that `attributes:` may set, by their YAML names.
@@ -80,6 +84,7 @@ public struct OTLPSettings: Codable, Sendable, Equatable {
         }
         if let llmOperations { mapping.llmOperations = Set(llmOperations) }
         if let firstTokenEvents { mapping.firstTokenEvents = firstTokenEvents }
+        if let inputTokensExcludeCache { mapping.inputTokensExcludeCache = Set(inputTokensExcludeCache.map { $0.lowercased() }) }
         return mapping
     }
 }
