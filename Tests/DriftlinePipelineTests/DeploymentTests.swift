@@ -1,3 +1,4 @@
+import DriftlineCore
 import DriftlineStats
 import DriftlineTestSupport
 import Foundation
@@ -21,7 +22,7 @@ struct DeploymentTests {
 
     @Test func composeDefinesTheStack() throws {
         let compose = try ComposeFile.load()
-        for name in ["kafka", "kafka-init", "postgres", "driftline", "generator", "grafana"] {
+        for name in ["kafka", "kafka-init", "kafka-init-otlp", "postgres", "driftline", "generator", "generator-otlp", "grafana"] {
             #expect(compose.services[name] != nil, "compose.yaml has no service \(name)")
         }
         #expect(compose.document["version"] == nil, "the Compose Specification has no `version:` key")
@@ -125,13 +126,15 @@ struct DeploymentTests {
         #expect(conditions >= 5)
     }
 
-    @Test func theTopicIsCreatedWithEightPartitionsAndAutoCreationIsOff() throws {
+    @Test func theTopicsAreCreatedWithEightPartitionsAndAutoCreationIsOff() throws {
         let compose = try ComposeFile.load()
-        let command = compose.command(of: "kafka-init")
-        #expect(command.first?.hasSuffix("kafka-topics.sh") == true)
-        #expect(command.contains("--create") && command.contains("--if-not-exists"))
-        #expect(Self.option("--topic", in: command) == "llm.requests")
-        #expect(Self.option("--partitions", in: command) == "8")
+        for (service, topic) in [("kafka-init", "llm.requests"), ("kafka-init-otlp", "otlp_spans")] {
+            let command = compose.command(of: service)
+            #expect(command.first?.hasSuffix("kafka-topics.sh") == true)
+            #expect(command.contains("--create") && command.contains("--if-not-exists"))
+            #expect(Self.option("--topic", in: command) == topic)
+            #expect(Self.option("--partitions", in: command) == "8")
+        }
         let kafka = compose.environment(of: "kafka")
         #expect(kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false")
         #expect(kafka["KAFKA_ADVERTISED_LISTENERS"]?.contains("PLAINTEXT://kafka:9092") == true)
@@ -158,13 +161,28 @@ struct DeploymentTests {
         #expect(fileOnly.kafka.brokers == configuration.kafka.brokers)
         #expect(try fileOnly.databaseURL() == url)
 
-        let created = Self.option("--topic", in: compose.command(of: "kafka-init"))
-        #expect(configuration.kafka.topics.map(\.name) == [created].compactMap { $0 })
-        let generator = compose.command(of: "generator")
-        #expect(generator.first == "generate")
-        #expect(Self.option("--topic", in: generator) ?? "llm.requests" == created)
-        #expect(Self.option("--brokers", in: generator) == "kafka:9092")
-        #expect(Self.option("--count", in: generator) == "0")
+        // Each topic driftline reads is created by an init service and written by a generator
+        // in the format the configuration expects on it.
+        let created = ["kafka-init", "kafka-init-otlp"].compactMap { Self.option("--topic", in: compose.command(of: $0)) }
+        #expect(configuration.kafka.topics.map(\.name) == created)
+        for (service, topic) in [("generator", "llm.requests"), ("generator-otlp", "otlp_spans")] {
+            let generator = compose.command(of: service)
+            #expect(generator.first == "generate")
+            #expect(Self.option("--topic", in: generator) == topic)
+            let format = Self.option("--format", in: generator) ?? "native_json"
+            #expect(configuration.kafka.topics.first { $0.name == topic }?.format.rawValue == format)
+            #expect(Self.option("--brokers", in: generator) == "kafka:9092")
+            #expect(Self.option("--count", in: generator) == "0")
+        }
+
+        // Costs are on, with a catalogue the image carries (the Dockerfile copies pipelines/ to
+        // /opt/driftline/pipelines) that loads.
+        let catalogue = try #require(configuration.costs.catalogue)
+        #expect(catalogue.hasPrefix("/opt/driftline/pipelines/"))
+        let inRepository = Self.root.appendingPathComponent(String(catalogue.dropFirst("/opt/driftline/".count))).path
+        #expect(try PriceCatalogue.load(file: inRepository).histories.count > 100)
+        let dockerfile = try String(contentsOf: Self.root.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        #expect(dockerfile.contains("WORKDIR /opt/driftline") && dockerfile.contains("COPY pipelines/ ./pipelines/"))
     }
 
     @Test func grafanaLoadsTheProvisionedDashboards() throws {
