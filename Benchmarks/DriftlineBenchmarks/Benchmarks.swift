@@ -7,7 +7,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Release-mode benchmarks; they print figures and assert nothing.
@@ -51,7 +51,8 @@ struct Benchmarks {
         if arguments.contains("--otlp") {
             // OTLP GenAI spans only (OTLPBenchmarks.swift); --records counts spans.
             try await OTLPBenchmarks.run(
-                spans: option("--records", 500_000), partitions: partitions, skipEndToEnd: arguments.contains("--skip-e2e"))
+                spans: option("--records", 500_000), partitions: partitions,
+                skipEndToEnd: arguments.contains("--skip-e2e"))
             return
         }
         print("Driftline benchmarks — \(records) records, \(ProcessInfo.processInfo.activeProcessorCount) cores")
@@ -121,11 +122,16 @@ struct Benchmarks {
         let start = ContinuousClock.now
         for index in 0..<n {
             corpus.withRecord(index) { bytes in
-                if let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] { keys += object.count }
+                if let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] {
+                    keys += object.count
+                }
             }
         }
         let elapsed = (ContinuousClock.now - start).seconds
-        print(String(format: "for comparison, Foundation JSONSerialization decode only: %.0f records/s", Double(n) / elapsed))
+        print(
+            String(
+                format: "for comparison, Foundation JSONSerialization decode only: %.0f records/s", Double(n) / elapsed)
+        )
     }
 
     // MARK: 2 + 3. Through the mock cluster
@@ -155,7 +161,10 @@ struct Benchmarks {
             group.addTask { try await rawConsumer.run(handler: RawCounter(count: rawCount)) }
             let start = ContinuousClock.now
             let cpuStart = processCPUSeconds()
-            try await produce(corpus, topic: "bench.raw", brokers: cluster.bootstrapServers, partitions: partitions, maxAhead: maxAhead) {
+            try await produce(
+                corpus, topic: "bench.raw", brokers: cluster.bootstrapServers, partitions: partitions,
+                maxAhead: maxAhead
+            ) {
                 rawCount.value
             }
             while rawCount.value < corpus.count { try await Task.sleep(for: .milliseconds(5)) }
@@ -194,7 +203,8 @@ struct Benchmarks {
                 let start = ContinuousClock.now
                 let cpuStart = processCPUSeconds()
                 try await produce(
-                    corpus, topic: "bench.pipeline", brokers: cluster.bootstrapServers, partitions: partitions, maxAhead: maxAhead
+                    corpus, topic: "bench.pipeline", brokers: cluster.bootstrapServers, partitions: partitions,
+                    maxAhead: maxAhead
                 ) { Int(pipeline.statistics.records + pipeline.statistics.deadLetters) }
                 while pipeline.statistics.committedRecords < Int64(corpus.count) {
                     try await Task.sleep(for: .milliseconds(5))

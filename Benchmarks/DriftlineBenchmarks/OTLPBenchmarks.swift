@@ -38,7 +38,9 @@ enum OTLPBenchmarks {
         var decoded = 0
         var failures = 0
         // A warm-up pass over the first 10 %, then the measured pass over all of them.
-        for record in records.prefix(max(1, records.count / 10)) { decoded &+= (try? decoder.decode(record))?.events.count ?? 0 }
+        for record in records.prefix(max(1, records.count / 10)) {
+            decoded &+= (try? decoder.decode(record))?.events.count ?? 0
+        }
         decoded = 0
         let clock = ContinuousClock.now
         for record in records {
@@ -60,7 +62,8 @@ enum OTLPBenchmarks {
                 batchSize, Double(parsed) / parseElapsed, parseElapsed / Double(max(parsed, 1)) * 1e6))
         print(
             String(
-                format: "OTLP protobuf decode + map, 1 thread, %3d-span batches: %.0f spans/s (%.2f µs/span, %.0f bytes/span, %d events, %d rejected)",
+                format:
+                    "OTLP protobuf decode + map, 1 thread, %3d-span batches: %.0f spans/s (%.2f µs/span, %.0f bytes/span, %d events, %d rejected)",
                 batchSize, Double(decoded) / elapsed, elapsed / Double(max(decoded, 1)) * 1e6,
                 Double(bytes) / Double(events.count), decoded, failures))
     }
@@ -104,7 +107,8 @@ enum OTLPBenchmarks {
                         continue
                     }
                     try producer.send(
-                        topic: "bench.otlp", key: nil, value: records[produced], partition: Int32(produced % Int(partitions)))
+                        topic: "bench.otlp", key: nil, value: records[produced],
+                        partition: Int32(produced % Int(partitions)))
                     produced += 1
                 }
                 try producer.flush(timeout: .seconds(60))

@@ -1,5 +1,5 @@
-public import DriftlineStore
 import DriftlineKafka
+public import DriftlineStore
 public import Logging
 public import ServiceLifecycle
 import Synchronization

@@ -1,7 +1,7 @@
-public import Logging
-public import PostgresNIO
 import DriftlineStats
 import Foundation
+public import Logging
+public import PostgresNIO
 
 /// Writes flushes (aggregates + dead letters + offsets) in one transaction each, and reads
 /// stored offsets. All writes merge: counts add and histograms merge, so late events, several

@@ -1,10 +1,13 @@
 import ArgumentParser
 import DriftlinePipeline
+import Foundation
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Produce realistic LLM request logs to a Kafka topic (several models, tenants, errors, an optional latency incident).")
+        abstract:
+            "Produce realistic LLM request logs to a Kafka topic (several models, tenants, errors, an optional latency incident)."
+    )
 
     @Option(name: .long, help: "Kafka bootstrap servers (KAFKA_BROKERS).")
     var brokers: String = ProcessInfo.processInfo.environment["KAFKA_BROKERS"] ?? "127.0.0.1:9092"
@@ -24,11 +27,15 @@ struct GenerateCommand: AsyncParsableCommand {
     var incidentAfter: Double = 0
     @Option(name: .long, help: "Share of records written malformed on purpose (they go to the dead letters).")
     var malformedRate: Double = 0
-    @Option(name: .long, help: "Record format: native_json, otlp_proto or otlp_json (OTLP: GenAI spans, --spans-per-record to a batch).")
+    @Option(
+        name: .long,
+        help: "Record format: native_json, otlp_proto or otlp_json (OTLP: GenAI spans, --spans-per-record to a batch).")
     var format: String = "native_json"
     @Option(name: .long, help: "Spans per OTLP export batch.")
     var spansPerRecord: Int = 10
-    @Option(name: .customLong("property"), parsing: .upToNextOption, help: "librdkafka producer property key=value (repeatable).")
+    @Option(
+        name: .customLong("property"), parsing: .upToNextOption,
+        help: "librdkafka producer property key=value (repeatable).")
     var properties: [String] = []
 
     func run() async throws {
@@ -46,7 +53,8 @@ struct GenerateCommand: AsyncParsableCommand {
         guard spansPerRecord >= 1 else { throw ValidationError("--spans-per-record must be at least 1") }
         var plan = TrafficPlan(
             brokers: brokers, topic: topic, count: count, rate: rate, seed: seed,
-            incident: incidentModel.map { .init(model: $0, factor: incidentFactor) }, incidentAfterSeconds: incidentAfter,
+            incident: incidentModel.map { .init(model: $0, factor: incidentFactor) },
+            incidentAfterSeconds: incidentAfter,
             malformedRate: malformedRate, producerProperties: extra)
         plan.format = recordFormat
         plan.spansPerRecord = spansPerRecord
@@ -56,5 +64,3 @@ struct GenerateCommand: AsyncParsableCommand {
         print("done: \(produced) requests in \(plan.records(forRequests: produced)) records to \(topic)")
     }
 }
-
-import Foundation

@@ -17,7 +17,8 @@ struct OTLPEncoderTests {
             httpStatus: 200, finishReason: "stop"),
         LLMEvent(
             start: start, end: start.advanced(byMicroseconds: 30_000_000), model: "claude-sonnet-4",
-            provider: "anthropic", dimensions: Dimensions(app: "search", environment: "staging", labels: ["operation": "chat"]),
+            provider: "anthropic",
+            dimensions: Dimensions(app: "search", environment: "staging", labels: ["operation": "chat"]),
             tokens: TokenCounts(input: 10), status: .error, errorType: "timeout", httpStatus: 504),
     ]
 

@@ -31,13 +31,16 @@ struct OTLPFixtureTests {
                     user: e["user"] as? String ?? "", environment: e["environment"] as? String ?? "",
                     modelVersion: e["model_version"] as? String ?? "", labels: e["labels"] as? [String: String] ?? [:]),
                 tokens: TokenCounts(
-                    input: tokens["input"] ?? 0, output: tokens["output"] ?? 0, cachedInput: tokens["cached_input"] ?? 0,
+                    input: tokens["input"] ?? 0, output: tokens["output"] ?? 0,
+                    cachedInput: tokens["cached_input"] ?? 0,
                     cacheWrite: tokens["cache_write"] ?? 0, reasoning: tokens["reasoning"] ?? 0),
                 status: e["status"] as? String == "error" ? .error : .ok, errorType: e["error_type"] as? String,
                 httpStatus: (e["http_status"] as? NSNumber)?.intValue, finishReason: e["finish_reason"] as? String,
                 prompt: e["prompt"] as? String, response: e["response"] as? String, context: e["context"] as? [String])
         }
-        return (events, (object["non_llm_spans"] as? [String: Any] ?? [:]).mapValues { ($0 as? NSNumber)?.intValue ?? 0 })
+        return (
+            events, (object["non_llm_spans"] as? [String: Any] ?? [:]).mapValues { ($0 as? NSNumber)?.intValue ?? 0 }
+        )
     }
 
     static func sorted(_ events: [LLMEvent]) -> [LLMEvent] {

@@ -20,8 +20,22 @@ struct OTLPMappingTests {
     static func strings(_ values: [String]) -> String {
         #"{"arrayValue":{"values":[\#(values.map(s).joined(separator: ","))]}}"#
     }
+    /// A JSON string literal (quotes, backslashes and control characters escaped).
     static func jsonString(_ text: String) -> String {
-        String(decoding: try! JSONSerialization.data(withJSONObject: text, options: .fragmentsAllowed), as: UTF8.self)
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
     }
     static func attributes(_ pairs: [(String, String)]) -> String {
         pairs.map { #"{"key":\#(jsonString($0.0)),"value":\#($0.1)}"# }.joined(separator: ",")
@@ -46,7 +60,8 @@ struct OTLPMappingTests {
         _ span: [(String, String)], resource: [(String, String)] = [], extra: String = "",
         mapping: GenAIMapping = GenAIMapping()
     ) throws -> LLMEvent {
-        let batch = try OTLPDecoder(encoding: .json, mapping: mapping).decode(record(span, resource: resource, extra: extra))
+        let batch = try OTLPDecoder(encoding: .json, mapping: mapping).decode(
+            record(span, resource: resource, extra: extra))
         guard let event = batch.events.first, batch.events.count == 1 else {
             throw DecodeError(.missingField, reason: "expected one event, got \(batch.events.count)")
         }
@@ -86,13 +101,15 @@ struct OTLPMappingTests {
         let e = try Self.event([("llm.request.type", Self.s("completion")), ("gen_ai.request.model", Self.s("m"))])
         #expect(e.dimensions.labels["operation"] == "text_completion")
         let noOperation = try Self.event([("gen_ai.request.model", Self.s("m"))])
-        #expect(noOperation.dimensions.labels["operation"] == nil, "a span with a model but no operation is a model call")
+        #expect(
+            noOperation.dimensions.labels["operation"] == nil, "a span with a model but no operation is a model call")
     }
 
     @Test func providerNameThenOlderSystem() throws {
         #expect(try Self.event(Self.chat + [("gen_ai.provider.name", Self.s("openai"))]).provider == "openai")
         #expect(try Self.event(Self.chat + [("gen_ai.system", Self.s("Anthropic"))]).provider == "anthropic")
-        let both = try Self.event(Self.chat + [("gen_ai.system", Self.s("x")), ("gen_ai.provider.name", Self.s("aws.bedrock"))])
+        let both = try Self.event(
+            Self.chat + [("gen_ai.system", Self.s("x")), ("gen_ai.provider.name", Self.s("aws.bedrock"))])
         #expect(both.provider == "aws.bedrock")
     }
 
@@ -133,9 +150,11 @@ struct OTLPMappingTests {
         mapping.inputTokensExcludeCache = ["anthropic"]
         let usage = [
             ("gen_ai.usage.input_tokens", Self.i(100)), ("gen_ai.usage.output_tokens", Self.i(40)),
-            ("gen_ai.usage.cache_read.input_tokens", Self.i(300)), ("gen_ai.usage.cache_creation.input_tokens", Self.i(50)),
+            ("gen_ai.usage.cache_read.input_tokens", Self.i(300)),
+            ("gen_ai.usage.cache_creation.input_tokens", Self.i(50)),
         ]
-        let anthropic = try Self.event(Self.chat + usage + [("gen_ai.provider.name", Self.s("anthropic"))], mapping: mapping)
+        let anthropic = try Self.event(
+            Self.chat + usage + [("gen_ai.provider.name", Self.s("anthropic"))], mapping: mapping)
         #expect(anthropic.tokens == TokenCounts(input: 450, output: 40, cachedInput: 300, cacheWrite: 50))
         // Any other provider keeps the conventions' meaning, so these counts contradict each other.
         let other = Self.record(Self.chat + usage + [("gen_ai.provider.name", Self.s("openai"))])
@@ -144,7 +163,9 @@ struct OTLPMappingTests {
 
     @Test func inconsistentTokensAreRejected() {
         let cached = Self.failure(
-            Self.chat + [("gen_ai.usage.input_tokens", Self.i(10)), ("gen_ai.usage.cache_read.input_tokens", Self.i(11))])
+            Self.chat + [
+                ("gen_ai.usage.input_tokens", Self.i(10)), ("gen_ai.usage.cache_read.input_tokens", Self.i(11)),
+            ])
         #expect(cached?.code == .invalidValue)
         #expect(cached?.reason.contains("must include cached tokens") == true)
         let reasoning = Self.failure(
@@ -184,7 +205,9 @@ struct OTLPMappingTests {
 
     @Test func timePerOutputTokenGivesTheFirstToken() throws {
         let e = try Self.event(
-            Self.chat + [("gen_ai.usage.output_tokens", Self.i(11)), ("gen_ai.server.time_per_output_token", Self.d(0.02))])
+            Self.chat + [
+                ("gen_ai.usage.output_tokens", Self.i(11)), ("gen_ai.server.time_per_output_token", Self.d(0.02)),
+            ])
         #expect(e.tpotMilliseconds == 20)
         #expect(e.ttftMilliseconds == 800)
     }
@@ -196,7 +219,8 @@ struct OTLPMappingTests {
 
     @Test func firstTokenSpanEvent() throws {
         let e = try Self.event(
-            Self.chat, extra: #","events":[{"name":"gen_ai.first_token","timeUnixNano":"\#(Self.startNanos + 300_000_000)"}]"#)
+            Self.chat,
+            extra: #","events":[{"name":"gen_ai.first_token","timeUnixNano":"\#(Self.startNanos + 300_000_000)"}]"#)
         #expect(e.ttftMilliseconds == 300)
     }
 
@@ -228,7 +252,8 @@ struct OTLPMappingTests {
             Self.chat + [("gen_ai.application_name", Self.s("rag")), ("gen_ai.environment", Self.s("dev"))])
         #expect(openlit.dimensions.app == "rag" && openlit.dimensions.environment == "dev")
         let spanWins = try Self.event(
-            Self.chat + [("service.name", Self.s("span-level"))], resource: [("service.name", Self.s("resource-level"))])
+            Self.chat + [("service.name", Self.s("span-level"))], resource: [("service.name", Self.s("resource-level"))]
+        )
         #expect(spanWins.dimensions.app == "span-level")
     }
 
@@ -236,7 +261,9 @@ struct OTLPMappingTests {
         let e = try Self.event(
             Self.chat + [("tenant.id", Self.s("acme")), ("enduser.id", Self.s("u-2")), ("team.id", Self.i(7))])
         #expect(e.dimensions.tenant == "acme" && e.dimensions.user == "u-2" && e.dimensions.team == "7")
-        #expect(try Self.event(Self.chat + [("user.id", Self.s("u-1")), ("enduser.id", Self.s("u-2"))]).dimensions.user == "u-1")
+        #expect(
+            try Self.event(Self.chat + [("user.id", Self.s("u-1")), ("enduser.id", Self.s("u-2"))]).dimensions.user
+                == "u-1")
     }
 
     @Test func indexedPromptAndCompletionContent() throws {
@@ -263,7 +290,9 @@ struct OTLPMappingTests {
         let batch = try OTLPDecoder(encoding: .json).decode(Array(text.utf8))
         #expect(batch.events.first?.context == ["doc a", "doc b"])
         #expect(batch.otherSpans.map(\.operation) == ["retrieval"])
-        let otherTrace = text.replacingOccurrences(of: #""traceId":"\#(Self.traceID)","spanId":"1111"#, with: #""traceId":"ffffffffffffffffffffffffffffffff","spanId":"1111"#)
+        let otherTrace = text.replacingOccurrences(
+            of: #""traceId":"\#(Self.traceID)","spanId":"1111"#,
+            with: #""traceId":"ffffffffffffffffffffffffffffffff","spanId":"1111"#)
         #expect(try OTLPDecoder(encoding: .json).decode(Array(otherTrace.utf8)).events.first?.context == nil)
     }
 
@@ -273,8 +302,10 @@ struct OTLPMappingTests {
         mapping.model = ["llm.model_name"]
         mapping.labels["region"] = ["cloud.region"]
         let e = try Self.event(
-            [("gen_ai.operation.name", Self.s("chat")), ("llm.model_name", Self.s("custom")),
-             ("app.customer", Self.s("globex")), ("tenant.id", Self.s("ignored"))],
+            [
+                ("gen_ai.operation.name", Self.s("chat")), ("llm.model_name", Self.s("custom")),
+                ("app.customer", Self.s("globex")), ("tenant.id", Self.s("ignored")),
+            ],
             resource: [("cloud.region", Self.s("eu-west-1"))], mapping: mapping)
         #expect(e.model == "custom" && e.dimensions.tenant == "globex" && e.dimensions.labels["region"] == "eu-west-1")
     }
@@ -290,12 +321,14 @@ struct OTLPMappingTests {
     }
 
     @Test func unknownEnumNumbersInJSON() {
-        let kind = String(decoding: Self.record(Self.chat), as: UTF8.self).replacingOccurrences(of: #""kind":3"#, with: #""kind":42"#)
+        let kind = String(decoding: Self.record(Self.chat), as: UTF8.self).replacingOccurrences(
+            of: #""kind":3"#, with: #""kind":42"#)
         do {
             _ = try OTLPDecoder(encoding: .json).decode(Array(kind.utf8))
             Issue.record("kind 42 accepted")
         } catch {
-            #expect(error.code == .unknownEnumValue && error.reason.contains("kind 42"), "\(error.code): \(error.reason)")
+            #expect(
+                error.code == .unknownEnumValue && error.reason.contains("kind 42"), "\(error.code): \(error.reason)")
         }
     }
 }

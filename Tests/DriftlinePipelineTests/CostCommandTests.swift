@@ -33,7 +33,8 @@ struct CostCommandTests {
     }
 
     static func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftline-cli-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "driftline-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -97,9 +98,12 @@ struct CostCommandTests {
             #expect(try await store.write(FlushBatch(consumerGroup: "cli", costs: costs.take())) == .committed)
 
             let environment = ["DATABASE_URL": database.url]
-            let report = try Self.driftline(["cost", "report", "--by", "team", "--since", "7d"], environment: environment)
+            let report = try Self.driftline(
+                ["cost", "report", "--by", "team", "--since", "7d"], environment: environment)
             #expect(report.status == 0, "\(report.output)")
-            let lines = report.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+            let lines = report.output.split(separator: "\n").map {
+                $0.split(separator: " ", omittingEmptySubsequences: true)
+            }
             let core = try #require(lines.first { $0.first == "core" }, "\(report.output)")
             #expect(core.dropFirst().first == "3", "\(report.output)")
             let search = try #require(lines.first { $0.first == "search" }, "\(report.output)")
@@ -107,7 +111,9 @@ struct CostCommandTests {
 
             let check = try Self.driftline(["prices", "check", "--catalogue", catalogue], environment: environment)
             #expect(check.status == 2, "unpriced models make the check fail: \(check.output)")
-            #expect(check.output.contains("mystery-model: 3 requests, 30 input + 15 output tokens unpriced"), "\(check.output)")
+            #expect(
+                check.output.contains("mystery-model: 3 requests, 30 input + 15 output tokens unpriced"),
+                "\(check.output)")
             #expect(!check.output.contains("gpt-test:"), "\(check.output)")
 
             let offline = try Self.driftline(["prices", "check", "--catalogue", catalogue, "--offline"])

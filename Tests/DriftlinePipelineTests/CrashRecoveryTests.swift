@@ -8,7 +8,7 @@ import PostgresNIO
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The exactly-once effect across crashes: `driftline run` processes are killed with SIGKILL at
@@ -88,7 +88,8 @@ struct CrashRecoveryTests {
             #expect(kills >= 5 || storedAtKills.last == Int64(total))
 
             try await expectMatches(truth, client, quantiles: false)
-            let dead = try await client.query("SELECT count(*)::int8 FROM dl_dead_letters WHERE consumer_group = 'crash'")
+            let dead = try await client.query(
+                "SELECT count(*)::int8 FROM dl_dead_letters WHERE consumer_group = 'crash'")
             for try await count in dead.decode(Int64.self) { #expect(count == truth.malformed) }
         }
     }

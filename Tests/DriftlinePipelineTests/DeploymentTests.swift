@@ -22,7 +22,9 @@ struct DeploymentTests {
 
     @Test func composeDefinesTheStack() throws {
         let compose = try ComposeFile.load()
-        for name in ["kafka", "kafka-init", "kafka-init-otlp", "postgres", "driftline", "generator", "generator-otlp", "grafana"] {
+        for name in [
+            "kafka", "kafka-init", "kafka-init-otlp", "postgres", "driftline", "generator", "generator-otlp", "grafana",
+        ] {
             #expect(compose.services[name] != nil, "compose.yaml has no service \(name)")
         }
         #expect(compose.document["version"] == nil, "the Compose Specification has no `version:` key")
@@ -163,7 +165,9 @@ struct DeploymentTests {
 
         // Each topic driftline reads is created by an init service and written by a generator
         // in the format the configuration expects on it.
-        let created = ["kafka-init", "kafka-init-otlp"].compactMap { Self.option("--topic", in: compose.command(of: $0)) }
+        let created = ["kafka-init", "kafka-init-otlp"].compactMap {
+            Self.option("--topic", in: compose.command(of: $0))
+        }
         #expect(configuration.kafka.topics.map(\.name) == created)
         for (service, topic) in [("generator", "llm.requests"), ("generator-otlp", "otlp_spans")] {
             let generator = compose.command(of: service)

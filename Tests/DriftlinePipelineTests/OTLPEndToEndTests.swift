@@ -46,7 +46,9 @@ struct OTLPEndToEndTests {
             t.latency += copies
             models[model] = t
         }
-        let spans = (object["non_llm_spans"] as? [String: Any] ?? [:]).mapValues { (($0 as? NSNumber)?.int64Value ?? 0) * 3 }
+        let spans = (object["non_llm_spans"] as? [String: Any] ?? [:]).mapValues {
+            (($0 as? NSNumber)?.int64Value ?? 0) * 3
+        }
         return (models, spans)
     }
 
@@ -67,13 +69,16 @@ struct OTLPEndToEndTests {
 
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.python())
-            process.arguments = [Self.producer.path, cluster.bootstrapServers, "otlp_spans", "otlp_json", Self.fixtures.path]
+            process.arguments = [
+                Self.producer.path, cluster.bootstrapServers, "otlp_spans", "otlp_json", Self.fixtures.path,
+            ]
             let output = Pipe()
             process.standardOutput = output
             try process.run()
             let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
-            try #require(process.terminationStatus == 0, "produce_otlp_fixtures.py failed (is confluent-kafka installed?)")
+            try #require(
+                process.terminationStatus == 0, "produce_otlp_fixtures.py failed (is confluent-kafka installed?)")
             #expect(printed.split(separator: "\n").count == 9)
 
             var configuration = testConfiguration(

@@ -124,7 +124,9 @@ struct PriceCatalogueYAMLTests {
             yaml: "costs:\n  budgets:\n    - {name: b, scope: team, value: x, period: daily, amount_usd: lots}\n")
         #expect(throws: ConfigurationError.self) { try bad.validate() }
         let unattributed = try PipelineConfiguration.parse(
-            yaml: "costs:\n  dimensions: [tenant]\n  budgets:\n    - {name: b, scope: team, value: x, period: daily, amount_usd: 1}\n")
+            yaml:
+                "costs:\n  dimensions: [tenant]\n  budgets:\n    - {name: b, scope: team, value: x, period: daily, amount_usd: 1}\n"
+        )
         #expect(throws: ConfigurationError.self) { try unattributed.validate() }
         #expect(throws: ConfigurationError.self) {
             try PipelineConfiguration.parse(

@@ -233,7 +233,8 @@ struct GenAISpanMapper {
     private func string(_ field: Field) throws(DecodeError) -> String? {
         guard let attribute = lookup(field.rawValue) else { return nil }
         guard case .stringValue(let text)? = attribute.value.value else {
-            throw fail(.wrongType, attribute.key, "\(attribute.key) must be a string, got \(Self.describe(attribute.value))")
+            throw fail(
+                .wrongType, attribute.key, "\(attribute.key) must be a string, got \(Self.describe(attribute.value))")
         }
         return text
     }
@@ -262,7 +263,8 @@ struct GenAISpanMapper {
         case .intValue(let value)?: return value
         case .doubleValue(let value)? where value.rounded() == value && abs(value) < 9.0e15: return Int64(value)
         default:
-            throw fail(.wrongType, attribute.key, "\(attribute.key) must be an integer, got \(Self.describe(attribute.value))")
+            throw fail(
+                .wrongType, attribute.key, "\(attribute.key) must be an integer, got \(Self.describe(attribute.value))")
         }
     }
 
@@ -282,7 +284,8 @@ struct GenAISpanMapper {
         case .intValue(let number)?: value = Double(number)
         default:
             throw fail(
-                .wrongType, attribute.key, "\(attribute.key) must be a number of seconds, got \(Self.describe(attribute.value))")
+                .wrongType, attribute.key,
+                "\(attribute.key) must be a number of seconds, got \(Self.describe(attribute.value))")
         }
         guard value.isFinite, value >= 0, value < 1_000_000 else {
             throw fail(.invalidValue, attribute.key, "\(attribute.key) must be seconds in [0, 1000000), got \(value)")

@@ -23,7 +23,9 @@ public struct OTLPDecoder: Sendable {
     public var keepText: Bool
     private let compiled: CompiledGenAIMapping
 
-    public init(encoding: Encoding, mapping: GenAIMapping = GenAIMapping(), maxRecordBytes: Int = 1 << 20, keepText: Bool = true) {
+    public init(
+        encoding: Encoding, mapping: GenAIMapping = GenAIMapping(), maxRecordBytes: Int = 1 << 20, keepText: Bool = true
+    ) {
         self.encoding = encoding
         self.mapping = mapping
         self.maxRecordBytes = maxRecordBytes
@@ -33,7 +35,8 @@ public struct OTLPDecoder: Sendable {
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> OTLPBatch {
         guard bytes.count <= maxRecordBytes else {
-            throw DecodeError(.oversized, reason: "record is \(bytes.count) bytes, over the \(maxRecordBytes)-byte limit")
+            throw DecodeError(
+                .oversized, reason: "record is \(bytes.count) bytes, over the \(maxRecordBytes)-byte limit")
         }
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw DecodeError(.empty, reason: "record is empty")
@@ -91,7 +94,8 @@ public struct OTLPDecoder: Sendable {
                 options.ignoreUnknownFields = true
                 return try OTLPExportRequest(jsonUTF8Bytes: data, options: options)
             } catch {
-                throw DecodeError(.malformedJSON, reason: "not an OTLP/JSON ExportTraceServiceRequest: \(Self.describe(error))")
+                throw DecodeError(
+                    .malformedJSON, reason: "not an OTLP/JSON ExportTraceServiceRequest: \(Self.describe(error))")
             }
         }
     }

@@ -99,9 +99,13 @@ public struct OTLPEncoder: Sendable {
             attributes.append(pair)
         }
         if let errorType = event.errorType { attributes.append(Self.attribute("error.type", errorType)) }
-        if let status = event.httpStatus { attributes.append(Self.attribute("http.response.status_code", Int64(status))) }
+        if let status = event.httpStatus {
+            attributes.append(Self.attribute("http.response.status_code", Int64(status)))
+        }
         let dimensions = event.dimensions
-        for (key, value) in [("tenant.id", dimensions.tenant), ("user.id", dimensions.user), ("team.id", dimensions.team)]
+        for (key, value) in [
+            ("tenant.id", dimensions.tenant), ("user.id", dimensions.user), ("team.id", dimensions.team),
+        ]
         where !value.isEmpty {
             attributes.append(Self.attribute(key, value))
         }

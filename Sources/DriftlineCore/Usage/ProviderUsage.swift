@@ -41,7 +41,8 @@ public enum ProviderUsage {
         let (sum, overflow) = inputTokens.addingReportingOverflow(cacheReadInputTokens)
         let (total, overflow2) = sum.addingReportingOverflow(cacheCreationInputTokens)
         if overflow || overflow2 {
-            throw DecodeError(.invalidValue, field: "input_tokens", reason: "input token counts overflow a 64-bit integer")
+            throw DecodeError(
+                .invalidValue, field: "input_tokens", reason: "input token counts overflow a 64-bit integer")
         }
         return TokenCounts(
             input: total, output: outputTokens, cachedInput: cacheReadInputTokens,
@@ -170,7 +171,8 @@ public enum ProviderUsage {
 
     private static func nonNegative(_ value: Int64, _ field: String) throws(DecodeError) {
         if value < 0 {
-            throw DecodeError(.invalidValue, field: field, reason: "\(field) must be a non-negative integer, got \(value)")
+            throw DecodeError(
+                .invalidValue, field: field, reason: "\(field) must be a non-negative integer, got \(value)")
         }
     }
 

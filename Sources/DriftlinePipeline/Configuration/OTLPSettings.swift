@@ -84,7 +84,9 @@ public struct OTLPSettings: Codable, Sendable, Equatable {
         }
         if let llmOperations { mapping.llmOperations = Set(llmOperations) }
         if let firstTokenEvents { mapping.firstTokenEvents = firstTokenEvents }
-        if let inputTokensExcludeCache { mapping.inputTokensExcludeCache = Set(inputTokensExcludeCache.map { $0.lowercased() }) }
+        if let inputTokensExcludeCache {
+            mapping.inputTokensExcludeCache = Set(inputTokensExcludeCache.map { $0.lowercased() })
+        }
         return mapping
     }
 }

@@ -248,7 +248,8 @@ extension PipelineConfiguration {
         if !(1...100_000).contains(kafka.batchSize) {
             throw fail("kafka.batch_size", "expected 1…100000, got \(kafka.batchSize)")
         }
-        for forbidden in ["enable.auto.commit", "group.id", "bootstrap.servers"] where kafka.properties[forbidden] != nil {
+        for forbidden in ["enable.auto.commit", "group.id", "bootstrap.servers"]
+        where kafka.properties[forbidden] != nil {
             throw fail("kafka.properties.\(forbidden)", "is set by Driftline itself; use the typed setting instead")
         }
         do { _ = try DatabaseURL(parsing: postgres.url) } catch { throw fail("postgres.url", "\(error)") }
@@ -258,13 +259,15 @@ extension PipelineConfiguration {
         if aggregation.windowSeconds < 1 || 86_400 % aggregation.windowSeconds != 0 {
             throw fail(
                 "aggregation.window_seconds",
-                "expected a whole number of seconds that divides a day (60, 300, 3600 …), got \(aggregation.windowSeconds)")
+                "expected a whole number of seconds that divides a day (60, 300, 3600 …), got \(aggregation.windowSeconds)"
+            )
         }
         if Set(aggregation.dimensions).count != aggregation.dimensions.count {
             throw fail("aggregation.dimensions", "a dimension is listed twice")
         }
         if !(flush.intervalSeconds > 0 && flush.intervalSeconds <= 3600) {
-            throw fail("flush.interval_seconds", "expected a number of seconds in (0, 3600], got \(flush.intervalSeconds)")
+            throw fail(
+                "flush.interval_seconds", "expected a number of seconds in (0, 3600], got \(flush.intervalSeconds)")
         }
         if flush.maxPendingWindows < 1 {
             throw fail("flush.max_pending_windows", "expected a positive number, got \(flush.maxPendingWindows)")
@@ -287,7 +290,8 @@ extension PipelineConfiguration {
                 url.password = try String(contentsOfFile: file, encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
             } catch {
-                throw ConfigurationError(file: nil, key: "postgres.password_file", "cannot read \(file): \(error.localizedDescription)")
+                throw ConfigurationError(
+                    file: nil, key: "postgres.password_file", "cannot read \(file): \(error.localizedDescription)")
             }
         }
         return url
@@ -331,7 +335,9 @@ extension ConfigurationError {
         }
         switch decodingError {
         case .typeMismatch(let type, let context):
-            self.init(file: file, key: path(context.codingPath), "expected \(Self.describe(type)); \(context.debugDescription)")
+            self.init(
+                file: file, key: path(context.codingPath),
+                "expected \(Self.describe(type)); \(context.debugDescription)")
         case .valueNotFound(let type, let context):
             self.init(file: file, key: path(context.codingPath), "expected \(Self.describe(type)), found nothing")
         case .keyNotFound(let key, let context):

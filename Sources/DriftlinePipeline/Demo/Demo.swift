@@ -40,7 +40,9 @@ public struct Demo: Sendable {
         var configuration = PipelineConfiguration()
         configuration.kafka.brokers = cluster.bootstrapServers
         configuration.kafka.groupID = "driftline-demo-\(UUID().uuidString.prefix(8))"
-        configuration.kafka.topics = [.init(name: topic, format: .nativeJSON), .init(name: otlpTopic, format: .otlpProto)]
+        configuration.kafka.topics = [
+            .init(name: topic, format: .nativeJSON), .init(name: otlpTopic, format: .otlpProto),
+        ]
         configuration.aggregation.windowSeconds = 10
         configuration.flush.intervalSeconds = 1
         if FileManager.default.fileExists(atPath: priceCatalogue) { configuration.costs.catalogue = priceCatalogue }
@@ -58,7 +60,8 @@ public struct Demo: Sendable {
         }()
         say(
             "mock Kafka cluster at \(cluster.bootstrapServers), topic \(topic) with \(partitions) partitions; "
-                + "generating \(Int(rate)) requests/s for \(Int(seconds)) s, \(incidentModel) latency incident at \(Int(seconds / 2)) s")
+                + "generating \(Int(rate)) requests/s for \(Int(seconds)) s, \(incidentModel) latency incident at \(Int(seconds / 2)) s"
+        )
 
         let pipelineConfiguration = configuration
         let demoLogger = logger
@@ -165,7 +168,8 @@ struct TextTable {
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in
-                i < 2 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                i < 2
+                    ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[i] - cell.count) + cell
             }.joined(separator: "  ")
         }

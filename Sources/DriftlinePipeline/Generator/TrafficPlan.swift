@@ -108,7 +108,8 @@ public struct TrafficPlan: Sendable {
     private func sendSpans(
         _ spans: inout [LLMEvent], malformed: inout Bool, encoding: OTLPDecoder.Encoding, _ producer: KafkaProducer
     ) throws {
-        var bytes = OTLPEncoder(encoding: encoding).encode(spans, idSeed: UInt64(bitPattern: spans[0].start.microsecondsSinceEpoch))
+        var bytes = OTLPEncoder(encoding: encoding).encode(
+            spans, idSeed: UInt64(bitPattern: spans[0].start.microsecondsSinceEpoch))
         // An export batch cut short, as a truncating proxy leaves it: a dead letter.
         if malformed { bytes.removeLast(min(bytes.count, 5)) }
         // The Collector's Kafka exporter writes no key by default.

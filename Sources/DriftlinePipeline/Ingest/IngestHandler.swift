@@ -113,7 +113,8 @@ final class IngestHandler: KafkaConsumerHandler {
     /// Decodes and aggregates one record; returns its dead letter when it is bad.
     private func fold(_ message: KafkaMessageView, partition: SourcePartition) -> DeadLetter? {
         guard let value = message.value, !value.isEmpty else {
-            return deadLetter(message, partition, code: "emptyRecord", reason: "record has no value (tombstone or empty)")
+            return deadLetter(
+                message, partition, code: "emptyRecord", reason: "record has no value (tombstone or empty)")
         }
         let format = formats[message.topic] ?? .nativeJSON
         do {
@@ -243,7 +244,8 @@ final class IngestHandler: KafkaConsumerHandler {
                     deadLetters: entry.deadLetters))
         }
         let batch = FlushBatch(
-            consumerGroup: configuration.kafka.groupID, windows: aggregator.take(), costs: costAggregator?.take() ?? [:],
+            consumerGroup: configuration.kafka.groupID, windows: aggregator.take(),
+            costs: costAggregator?.take() ?? [:],
             deadLetters: deadLetters, offsets: offsets, spanCounts: otlp.take())
         deadLetters = []
         progress = [:]
