@@ -17,3 +17,15 @@ extension RecordDecoder {
         }.get()
     }
 }
+
+/// The checks every record decoder (JSON or protobuf) makes before it parses: the record fits
+/// the size limit and is not empty. Returns the address of its first byte.
+func recordStart(of bytes: UnsafeRawBufferPointer, maxRecordBytes: Int) throws(DecodeError) -> UnsafePointer<UInt8> {
+    guard bytes.count <= maxRecordBytes else {
+        throw DecodeError(.oversized, reason: "record is \(bytes.count) bytes, over the \(maxRecordBytes)-byte limit")
+    }
+    guard let base = bytes.baseAddress, bytes.count > 0 else {
+        throw DecodeError(.empty, reason: "record is empty")
+    }
+    return base.assumingMemoryBound(to: UInt8.self)
+}

@@ -19,32 +19,10 @@ struct GatewayJSONReader {
         _ bytes: UnsafeRawBufferPointer, maxRecordBytes: Int,
         _ body: (inout GatewayJSONReader) throws(DecodeError) -> T
     ) throws(DecodeError) -> T {
-        guard bytes.count <= maxRecordBytes else {
-            throw DecodeError(
-                .oversized, reason: "record is \(bytes.count) bytes, over the \(maxRecordBytes)-byte limit")
-        }
-        guard let base = bytes.baseAddress, bytes.count > 0 else {
-            throw DecodeError(.empty, reason: "record is empty")
-        }
-        var reader = GatewayJSONReader(
-            scanner: JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count))
-        reader.scanner.skipWhitespace()
-        guard reader.scanner.position < reader.scanner.count else {
-            throw DecodeError(.empty, reason: "record is empty (only whitespace)")
-        }
-        guard reader.scanner.base[reader.scanner.position] == UInt8(ascii: "{") else {
-            throw DecodeError(
-                .notAnObject, byteOffset: reader.scanner.position,
-                reason: "record must be a JSON object, got \(reader.scanner.describeValue())")
-        }
+        var reader = GatewayJSONReader(scanner: try JSONScanner(record: bytes, maxRecordBytes: maxRecordBytes))
+        try reader.scanner.expectRecordObject()
         let result = try body(&reader)
-        reader.scanner.skipWhitespace()
-        guard reader.scanner.position == reader.scanner.count else {
-            if let encodingError = reader.scanner.encodingError(at: reader.scanner.position) { throw encodingError }
-            throw DecodeError(
-                .trailingData, byteOffset: reader.scanner.position,
-                reason: "unexpected data after the JSON object at byte \(reader.scanner.position)")
-        }
+        try reader.scanner.expectEndOfRecord()
         return result
     }
 
@@ -184,10 +162,10 @@ struct GatewayJSONReader {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let number = try scanner.scanNumber()
             guard let micros = number.epochSecondsAsMicroseconds() else {
-                throw outOfRange(field, valueOffset)
+                throw scanner.timeOutOfRange(field, valueOffset)
             }
             let time = EventTime(microsecondsSinceEpoch: micros)
-            guard EventTime.supportedRange.contains(time) else { throw outOfRange(field, valueOffset) }
+            guard EventTime.supportedRange.contains(time) else { throw scanner.timeOutOfRange(field, valueOffset) }
             return time
         case UInt8(ascii: "n"):
             try scanner.scanLiteral("null")
@@ -200,39 +178,7 @@ struct GatewayJSONReader {
     /// A timestamp as the native request log writes it: an RFC 3339 string or a number of
     /// milliseconds since the epoch.
     mutating func timestamp(_ field: String) throws(DecodeError) -> EventTime? {
-        let valueOffset = scanner.position
-        let expectation = "an RFC 3339 timestamp or epoch milliseconds"
-        let micros: Int64
-        switch scanner.base[valueOffset] {
-        case UInt8(ascii: "\""):
-            var text = scanner.makeString(try scanner.scanString())
-            let parsed = text.withUTF8 { utf8 -> Result<Int64, RFC3339Error> in
-                guard let base = utf8.baseAddress else { return .failure(RFC3339Error(detail: "empty string")) }
-                return Result { () throws(RFC3339Error) in try RFC3339.parse(base, count: utf8.count) }
-            }
-            switch parsed {
-            case .success(let value): micros = value
-            case .failure(let error):
-                throw DecodeError(
-                    .invalidValue, field: field, byteOffset: valueOffset,
-                    reason:
-                        "\(field) must be \(expectation), got \(scanner.excerpt(from: valueOffset, to: scanner.position)): \(error.detail)"
-                )
-            }
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            guard let converted = try scanner.scanNumber().epochMillisecondsAsMicroseconds() else {
-                throw outOfRange(field, valueOffset)
-            }
-            micros = converted
-        case UInt8(ascii: "n"):
-            try scanner.scanLiteral("null")
-            return nil
-        default:
-            throw wrongType(field, expectation)
-        }
-        let time = EventTime(microsecondsSinceEpoch: micros)
-        guard EventTime.supportedRange.contains(time) else { throw outOfRange(field, valueOffset) }
-        return time
+        try scanner.timestamp(field, nullable: true)
     }
 
     /// Any value's JSON text exactly as the producer wrote it (syntax-checked); nil for `null`
@@ -249,22 +195,12 @@ struct GatewayJSONReader {
     // MARK: Errors
 
     func wrongType(_ field: String, _ expectation: String) -> DecodeError {
-        DecodeError(
-            .wrongType, field: field, byteOffset: scanner.position,
-            reason: "\(field) must be \(expectation), got \(scanner.describeValue())")
+        scanner.wrongType(field, expectation)
     }
 
     func duplicateKey(_ field: String, at offset: Int) -> DecodeError {
         DecodeError(
             .duplicateKey, field: field, byteOffset: offset, reason: "duplicate key \"\(field)\" at byte \(offset)")
-    }
-
-    private func outOfRange(_ field: String, _ valueOffset: Int) -> DecodeError {
-        DecodeError(
-            .invalidValue, field: field, byteOffset: valueOffset,
-            reason:
-                "\(field) must be between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z, got \(scanner.excerpt(from: valueOffset, to: scanner.position))"
-        )
     }
 }
 

@@ -28,15 +28,7 @@ public struct NativeJSONDecoder: RecordDecoder {
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> LLMEvent {
-        guard bytes.count <= maxRecordBytes else {
-            throw DecodeError(
-                .oversized,
-                reason: "record is \(bytes.count) bytes, over the \(maxRecordBytes)-byte limit")
-        }
-        guard let base = bytes.baseAddress, bytes.count > 0 else {
-            throw DecodeError(.empty, reason: "record is empty")
-        }
-        let scanner = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        let scanner = try JSONScanner(record: bytes, maxRecordBytes: maxRecordBytes)
         return try cache.withExclusiveAccess { (cache) throws(DecodeError) in
             var parser = NativeJSONRecordParser(
                 scanner: scanner, keepText: keepText, keepEmbedding: keepEmbedding, cache: cache)

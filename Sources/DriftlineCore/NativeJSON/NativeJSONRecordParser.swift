@@ -22,15 +22,7 @@ struct NativeJSONRecordParser {
     /// every rule has passed; `seen` has a bit per known key, for duplicates and the
     /// required fields.
     mutating func parseRecord() throws(DecodeError) -> LLMEvent {
-        scanner.skipWhitespace()
-        guard scanner.position < scanner.count else {
-            throw DecodeError(.empty, reason: "record is empty (only whitespace)")
-        }
-        guard scanner.base[scanner.position] == UInt8(ascii: "{") else {
-            throw DecodeError(
-                .notAnObject, byteOffset: scanner.position,
-                reason: "record must be a JSON object, got \(scanner.describeValue())")
-        }
+        try scanner.expectRecordObject()
         var requestID: String?
         var traceID: String?
         var spanID: String?
@@ -77,9 +69,9 @@ struct NativeJSONRecordParser {
                     case .traceID: traceID = try optionalString("trace_id")
                     case .spanID: spanID = try optionalString("span_id")
                     // Required times never come back nil: `null` is rejected.
-                    case .start: start = try time("start", required: true) ?? start
-                    case .firstToken: firstToken = try time("first_token", required: false)
-                    case .end: end = try time("end", required: true) ?? end
+                    case .start: start = try scanner.timestamp("start", nullable: false) ?? start
+                    case .firstToken: firstToken = try scanner.timestamp("first_token", nullable: true)
+                    case .end: end = try scanner.timestamp("end", nullable: false) ?? end
                     case .model: model = try modelName()
                     case .provider: provider = try dimension("provider")
                     case .app: app = try dimension("app")
@@ -107,13 +99,7 @@ struct NativeJSONRecordParser {
                 }
             } while try scanner.endMember()
         }
-        scanner.skipWhitespace()
-        guard scanner.position == scanner.count else {
-            if let encodingError = scanner.encodingError(at: scanner.position) { throw encodingError }
-            throw DecodeError(
-                .trailingData, byteOffset: scanner.position,
-                reason: "unexpected data after the JSON object at byte \(scanner.position)")
-        }
+        try scanner.expectEndOfRecord()
         try NativeJSONRecordParser.checkCrossFieldRules(
             start: start, firstToken: firstToken, end: end, seen: seen)
         return LLMEvent(
@@ -177,12 +163,6 @@ struct NativeJSONRecordParser {
             table: cache.entries)
     }
 
-    private func wrongType(_ field: String, _ expectation: String) -> DecodeError {
-        DecodeError(
-            .wrongType, field: field, byteOffset: scanner.position,
-            reason: "\(field) must be \(expectation), got \(scanner.describeValue())")
-    }
-
     /// A string, or nil for `null`. `interned` for values that repeat across records (error
     /// types, finish reasons), not for ids, which would only churn the cache.
     private mutating func optionalString(_ field: String, interned: Bool = false) throws(DecodeError) -> String? {
@@ -191,7 +171,7 @@ struct NativeJSONRecordParser {
             return interned ? internedString(token) : scanner.makeString(token)
         }
         if try scanner.consumeNull() { return nil }
-        throw wrongType(field, "a string or null")
+        throw scanner.wrongType(field, "a string or null")
     }
 
     /// A dimension string; `null` means not reported, like an absent key.
@@ -200,12 +180,12 @@ struct NativeJSONRecordParser {
             return internedString(try scanner.scanShortString())
         }
         if try scanner.consumeNull() { return "" }
-        throw wrongType(field, "a string or null")
+        throw scanner.wrongType(field, "a string or null")
     }
 
     private mutating func modelName() throws(DecodeError) -> String {
         guard scanner.base[scanner.position] == UInt8(ascii: "\"") else {
-            throw wrongType("model", "a non-empty string")
+            throw scanner.wrongType("model", "a non-empty string")
         }
         let valueOffset = scanner.position
         let token = try scanner.scanString()
@@ -224,62 +204,7 @@ struct NativeJSONRecordParser {
             return keepText ? scanner.makeString(token) : nil
         }
         if try scanner.consumeNull() { return nil }
-        throw wrongType(field, "a string or null")
-    }
-
-    private mutating func time(_ field: String, required: Bool) throws(DecodeError) -> EventTime? {
-        let valueOffset = scanner.position
-        let expectation = "an RFC 3339 timestamp or epoch milliseconds"
-        let micros: Int64
-        switch scanner.base[valueOffset] {
-        case UInt8(ascii: "\""):
-            let token = try scanner.scanString()
-            do throws(RFC3339Error) {
-                if token.hasEscapes {
-                    micros = try parseEscapedTimestamp(token)
-                } else {
-                    micros = try RFC3339.parse(scanner.base + token.start, count: token.byteCount)
-                }
-            } catch {
-                throw DecodeError(
-                    .invalidValue, field: field, byteOffset: valueOffset,
-                    reason:
-                        "\(field) must be \(expectation), got \(scanner.excerpt(from: valueOffset, to: scanner.position)): \(error.detail)"
-                )
-            }
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let number = try scanner.scanNumber()
-            guard let converted = number.epochMillisecondsAsMicroseconds() else {
-                throw outOfRange(field, valueOffset)
-            }
-            micros = converted
-        case UInt8(ascii: "n") where !required:
-            try scanner.scanLiteral("null")
-            return nil
-        default:
-            throw wrongType(field, expectation)
-        }
-        let time = EventTime(microsecondsSinceEpoch: micros)
-        guard EventTime.supportedRange.contains(time) else { throw outOfRange(field, valueOffset) }
-        return time
-    }
-
-    /// Escapes in a timestamp are legal JSON, if odd; unescape and parse the copy.
-    private func parseEscapedTimestamp(_ token: JSONStringToken) throws(RFC3339Error) -> Int64 {
-        var unescaped = scanner.makeString(token)
-        return try unescaped.withUTF8 { utf8 in
-            Result { () throws(RFC3339Error) in
-                try RFC3339.parse(utf8.baseAddress ?? scanner.base, count: utf8.count)
-            }
-        }.get()
-    }
-
-    private func outOfRange(_ field: String, _ valueOffset: Int) -> DecodeError {
-        DecodeError(
-            .invalidValue, field: field, byteOffset: valueOffset,
-            reason:
-                "\(field) must be between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z, got \(scanner.excerpt(from: valueOffset, to: scanner.position))"
-        )
+        throw scanner.wrongType(field, "a string or null")
     }
 
     /// A JSON integer in `range`; `null` is nil.
@@ -302,7 +227,7 @@ struct NativeJSONRecordParser {
             try scanner.scanLiteral("null")
             return nil
         default:
-            throw wrongType(field, expectation)
+            throw scanner.wrongType(field, expectation)
         }
     }
 
@@ -323,13 +248,13 @@ struct NativeJSONRecordParser {
             )
         }
         if try scanner.consumeNull() { return .ok }
-        throw wrongType("status", expectation)
+        throw scanner.wrongType("status", expectation)
     }
 
     private mutating func labels() throws(DecodeError) -> [String: String] {
         if try scanner.consumeNull() { return [:] }
         guard scanner.base[scanner.position] == UInt8(ascii: "{") else {
-            throw wrongType("labels", "an object of strings or null")
+            throw scanner.wrongType("labels", "an object of strings or null")
         }
         let objectStart = scanner.position
         if let cache, cache.matchesLabels(scanner.base + objectStart, available: scanner.count - objectStart) {
@@ -353,7 +278,7 @@ struct NativeJSONRecordParser {
             let keyOffset = scanner.position
             let key = internedString(try scanner.nextKey())
             guard scanner.base[scanner.position] == UInt8(ascii: "\"") else {
-                throw wrongType("labels.\(key)", "a string")
+                throw scanner.wrongType("labels.\(key)", "a string")
             }
             let value = internedString(try scanner.scanShortString())
             guard labels.updateValue(value, forKey: key) == nil else {
@@ -368,7 +293,7 @@ struct NativeJSONRecordParser {
     private mutating func tokenCounts() throws(DecodeError) -> TokenCounts {
         if try scanner.consumeNull() { return TokenCounts() }
         guard scanner.base[scanner.position] == UInt8(ascii: "{") else {
-            throw wrongType("tokens", "an object or null")
+            throw scanner.wrongType("tokens", "an object or null")
         }
         var counts = TokenCounts()
         guard try scanner.beginObject() else { return counts }
@@ -435,7 +360,7 @@ struct NativeJSONRecordParser {
             guard try scanner.beginArray() else { return keepText ? passages : nil }
             repeat {
                 guard scanner.base[scanner.position] == UInt8(ascii: "\"") else {
-                    throw wrongType("context[\(index)]", "a string")
+                    throw scanner.wrongType("context[\(index)]", "a string")
                 }
                 let token = try scanner.scanString()
                 if keepText { passages.append(scanner.makeString(token)) }
@@ -446,14 +371,14 @@ struct NativeJSONRecordParser {
             try scanner.scanLiteral("null")
             return nil
         default:
-            throw wrongType("context", expectation)
+            throw scanner.wrongType("context", expectation)
         }
     }
 
     private mutating func embeddingValue() throws(DecodeError) -> [Float]? {
         if try scanner.consumeNull() { return nil }
         guard scanner.base[scanner.position] == UInt8(ascii: "[") else {
-            throw wrongType("embedding", "an array of numbers or null")
+            throw scanner.wrongType("embedding", "an array of numbers or null")
         }
         var values: [Float] = []
         var index = 0
@@ -471,7 +396,7 @@ struct NativeJSONRecordParser {
                 }
                 if keepEmbedding { values.append(value) }
             default:
-                throw wrongType("embedding[\(index)]", "a number")
+                throw scanner.wrongType("embedding[\(index)]", "a number")
             }
             index += 1
         } while try scanner.endElement()
@@ -481,7 +406,7 @@ struct NativeJSONRecordParser {
     private mutating func feedbackValue() throws(DecodeError) -> Feedback? {
         if try scanner.consumeNull() { return nil }
         guard scanner.base[scanner.position] == UInt8(ascii: "{") else {
-            throw wrongType("feedback", "an object or null")
+            throw scanner.wrongType("feedback", "an object or null")
         }
         var feedback = Feedback()
         guard try scanner.beginObject() else { return feedback }
@@ -532,7 +457,7 @@ struct NativeJSONRecordParser {
             try scanner.scanLiteral("null")
             return nil
         default:
-            throw wrongType("feedback.score", "a number or null")
+            throw scanner.wrongType("feedback.score", "a number or null")
         }
     }
 }

@@ -34,13 +34,7 @@ public struct OTLPDecoder: Sendable {
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> OTLPBatch {
-        guard bytes.count <= maxRecordBytes else {
-            throw DecodeError(
-                .oversized, reason: "record is \(bytes.count) bytes, over the \(maxRecordBytes)-byte limit")
-        }
-        guard let base = bytes.baseAddress, !bytes.isEmpty else {
-            throw DecodeError(.empty, reason: "record is empty")
-        }
+        let base = try recordStart(of: bytes, maxRecordBytes: maxRecordBytes)
         // No copy: the view lives only for this call, as the message it was parsed into does not
         // keep its bytes (SwiftProtobuf copies out what it stores).
         let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none)
