@@ -33,6 +33,7 @@ public final class IngestPipeline: Service, Sendable {
         // Every member migrates at start; the migrator's advisory lock makes that safe.
         try await Migrator().migrate(client: store.client, logger: logger)
         let catalogue = try await configuration.costs.prepare(store: store)
+        let otlpMapping = try configuration.otlp.mapping()
         let budgetEvaluation = evaluateBudgetsPeriodically()
         defer { budgetEvaluation?.cancel() }
         let kafka = configuration.kafka
@@ -54,7 +55,7 @@ public final class IngestPipeline: Service, Sendable {
             try await withTaskCancellationHandler {
                 let handler = IngestHandler(
                     configuration: configuration, store: store, counters: counters, logger: logger,
-                    catalogue: catalogue)
+                    catalogue: catalogue, otlpMapping: otlpMapping)
                 try await consumer.run(handler: handler)
             } onCancel: {
                 consumer.stop()

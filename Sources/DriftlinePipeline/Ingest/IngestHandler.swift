@@ -42,7 +42,7 @@ final class IngestHandler: KafkaConsumerHandler {
 
     init(
         configuration: PipelineConfiguration, store: AggregateStore, counters: IngestCounters, logger: Logger,
-        catalogue: PriceCatalogue? = nil
+        catalogue: PriceCatalogue? = nil, otlpMapping: GenAIMapping = GenAIMapping()
     ) {
         self.configuration = configuration
         self.counters = counters
@@ -63,9 +63,8 @@ final class IngestHandler: KafkaConsumerHandler {
             CostAggregator(
                 catalogue: $0, settings: configuration.costs, windowSeconds: configuration.aggregation.windowSeconds)
         }
-        // Validated when the configuration was loaded; a mapping that fails here falls back to the defaults.
         self.otlp = OTLPIngest(
-            mapping: (try? configuration.otlp.mapping()) ?? GenAIMapping(),
+            mapping: otlpMapping,
             maxRecordBytes: configuration.decoder.maxRecordBytes, windowing: DimensionSet(configuration.aggregation))
     }
 

@@ -8,12 +8,8 @@ extension PipelineConfiguration.CostSettings {
     /// configuration as the pipeline.
     public func prepare(store: AggregateStore) async throws -> PriceCatalogue? {
         let budgets = try storedBudgets()
-        guard let file = catalogue else {
-            try await store.syncBudgets(budgets)
-            return nil
-        }
-        let catalogue = try PriceCatalogue.load(file: file)
-        try await store.syncGPUPrices(catalogue)
+        let catalogue = try self.catalogue.map { try PriceCatalogue.load(file: $0) }
+        if let catalogue { try await store.syncGPUPrices(catalogue) }
         try await store.syncBudgets(budgets)
         return catalogue
     }
