@@ -233,24 +233,35 @@ struct Benchmarks {
         _ corpus: Corpus, topic: String, brokers: String, partitions: Int32, maxAhead: Int,
         consumed: @Sendable () -> Int
     ) async throws {
+        try await produce(
+            count: corpus.count, brokers: brokers, maxAhead: maxAhead, consumed: consumed
+        ) { producer, index in
+            try corpus.withRecord(index) { bytes in
+                try producer.send(
+                    topic: topic, key: corpus.keys[index], value: bytes, partition: Int32(index % Int(partitions)))
+            }
+        }
+    }
+
+    /// Sends records 0..<count with `send` (which picks the topic and partition), in bursts,
+    /// staying at most `maxAhead` records ahead of `consumed()`, then waits for delivery. Tests
+    /// and benchmarks send round-robin: keyed partitioning is skewed, and the mock cluster drops
+    /// a partition's oldest records beyond ~5 MB.
+    static func produce(
+        count: Int, brokers: String, maxAhead: Int, consumed: @Sendable () -> Int,
+        send: (KafkaProducer, Int) throws -> Void
+    ) async throws {
         var configuration = KafkaConfiguration(bootstrapServers: brokers)
         configuration.properties = ["queue.buffering.max.messages": "200000"].merging(producerProperties) { $1 }
         let producer = try KafkaProducer(configuration: configuration)
         var produced = 0
-        while produced < corpus.count {
+        while produced < count {
             if produced - consumed() >= maxAhead {
                 try await Task.sleep(for: .microseconds(200))
                 continue
             }
-            let end = min(corpus.count, produced + 2000)
-            for index in produced..<end {
-                try corpus.withRecord(index) { bytes in
-                    // Round-robin partitions: keyed partitioning is skewed, and the mock cluster
-                    // drops a partition's oldest records beyond ~5 MB.
-                    try producer.send(
-                        topic: topic, key: corpus.keys[index], value: bytes, partition: Int32(index % Int(partitions)))
-                }
-            }
+            let end = min(count, produced + min(2000, maxAhead))
+            for index in produced..<end { try send(producer, index) }
             produced = end
         }
         try producer.flush(timeout: .seconds(60))

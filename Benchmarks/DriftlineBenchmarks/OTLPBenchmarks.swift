@@ -96,22 +96,13 @@ enum OTLPBenchmarks {
                 group.addTask { try await pipeline.run() }
                 while pipeline.statistics.rebalances == 0 { try await Task.sleep(for: .milliseconds(10)) }
                 let start = ContinuousClock.now
-                var producerConfiguration = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
-                producerConfiguration.properties = ["linger.ms": "5", "message.max.bytes": "10000000"]
-                let producer = try KafkaProducer(configuration: producerConfiguration)
-                var produced = 0
-                while produced < records.count {
-                    let consumed = Int(pipeline.statistics.records + pipeline.statistics.deadLetters)
-                    if produced - consumed >= maxAhead {
-                        try await Task.sleep(for: .microseconds(200))
-                        continue
-                    }
+                try await Benchmarks.produce(
+                    count: records.count, brokers: cluster.bootstrapServers, maxAhead: maxAhead,
+                    consumed: { Int(pipeline.statistics.records + pipeline.statistics.deadLetters) }
+                ) { producer, index in
                     try producer.send(
-                        topic: "bench.otlp", key: nil, value: records[produced],
-                        partition: Int32(produced % Int(partitions)))
-                    produced += 1
+                        topic: "bench.otlp", key: nil, value: records[index], partition: Int32(index % Int(partitions)))
                 }
-                try producer.flush(timeout: .seconds(60))
                 while pipeline.statistics.committedRecords < Int64(records.count) {
                     try await Task.sleep(for: .milliseconds(5))
                 }
