@@ -104,7 +104,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlineCoreTests",
-            dependencies: ["DriftlineCore", "DriftlineStats"],
+            dependencies: [
+                "DriftlineCore", "DriftlineStats", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             // Read by path (#filePath), also by the pipeline tests; not bundled as resources.
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings

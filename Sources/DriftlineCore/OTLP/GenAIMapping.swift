@@ -66,18 +66,5 @@ public struct GenAIMapping: Sendable, Equatable {
             self.prefix = prefix
             self.suffix = suffix
         }
-
-        /// The index when `key` is `prefix<digits>suffix`.
-        func index(of key: String) -> Int? {
-            guard key.hasPrefix(prefix), key.hasSuffix(suffix), key.utf8.count > prefix.utf8.count + suffix.utf8.count
-            else { return nil }
-            let middle = key.utf8.dropFirst(prefix.utf8.count).dropLast(suffix.utf8.count)
-            var value = 0
-            for byte in middle {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), value < 1_000_000 else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
     }
 }

@@ -1,13 +1,29 @@
 import Foundation
 
-/// Maps the spans of one decoded `ExportTraceServiceRequest` to events and span summaries,
-/// validating every span. One mapper serves one record; its buffers are reused span to span.
-struct GenAISpanMapper {
+/// Maps the spans of one serialized `ExportTraceServiceRequest`, as `OTLPWireReader` walks it,
+/// to events and span summaries, validating every span. One mapper serves one record; its
+/// buffers are reused span to span.
+///
+/// After the first span that does not map, the rest of the record is still walked but not
+/// mapped, so that bytes that are not protobuf later in the record are reported as such, as
+/// SwiftProtobuf's decoding (which parses the whole record before anything is mapped) would.
+struct GenAISpanMapper: OTLPSpanSink {
     typealias Field = CompiledGenAIMapping.Field
     private static let none = Int.max
 
     let mapping: CompiledGenAIMapping
     let keepText: Bool
+    /// OTLP/JSON ids, which arrive here base64-decoded (see `OTLPSpanID`).
+    let hexIDs: Bool
+    /// Strings of values that repeat from span to span; nil when another thread has it.
+    let cache: DecoderCache?
+    let record: WireCursor
+    private let recordCount: Int
+
+    private var batch = OTLPBatch()
+    /// The first span that did not map.
+    private var failure: DecodeError?
+    private var retrievals: [Retrieval] = []
 
     // Per field: the index of the attribute that fills it and that attribute's rank (key
     // position × 2, + 1 for a resource attribute, so a span attribute wins over the resource's
@@ -16,20 +32,32 @@ struct GenAISpanMapper {
     private var spanRank: [Int]
     private var resourceIndex: [Int]
     private var resourceRank: [Int]
-    private var spanAttributes: [OTLPKeyValue] = []
-    private var resourceAttributes: [OTLPKeyValue] = []
+    /// The span being mapped and its resource's attributes: held only during `span(…)`, so
+    /// that the reader's buffers stay uniquely referenced and are reused.
+    private var spanAttributes: [WireAttribute] = []
+    private var resourceAttributes: [WireAttribute] = []
     private var prompts: [(Int, String)] = []
     private var responses: [(Int, String)] = []
     private var documents: [(Int, String)] = []
     /// Where the span being mapped is, for error messages.
     private var position = (resource: 0, scope: 0, span: 0)
     /// The span being mapped, named in error messages (built only when one is thrown).
-    private var spanName = ""
+    private var spanName = WireBytes.empty
     private var spanHexID: String?
+    private var lastOperation: (name: String, operation: String, isModelCall: Bool)?
+    /// The labels of the last span that had no configured label, by its operation.
+    private var lastOperationLabels: (operation: String?, labels: [String: String])?
 
-    init(mapping: CompiledGenAIMapping, keepText: Bool) {
+    init(
+        mapping: CompiledGenAIMapping, keepText: Bool, hexIDs: Bool, cache: DecoderCache?,
+        record: UnsafeRawBufferPointer
+    ) {
         self.mapping = mapping
         self.keepText = keepText
+        self.hexIDs = hexIDs
+        self.cache = cache
+        self.record = WireCursor(record: record)
+        self.recordCount = record.count
         let count = mapping.fieldCount
         spanIndex = Array(repeating: 0, count: count)
         spanRank = Array(repeating: Self.none, count: count)
@@ -45,48 +73,64 @@ struct GenAISpanMapper {
         var documents: [String]
     }
 
-    mutating func map(_ request: OTLPExportRequest, hexIDs: Bool) throws(DecodeError) -> OTLPBatch {
-        var batch = OTLPBatch()
-        var retrievals: [Retrieval] = []
-        for (r, resourceSpans) in request.resourceSpans.enumerated() {
-            resourceAttributes = resourceSpans.resource.attributes
-            for field in 0..<resourceRank.count { resourceRank[field] = Self.none }
-            for (index, attribute) in resourceAttributes.enumerated() {
-                guard let slots = mapping.slots[attribute.key] else { continue }
-                for slot in slots where slot.rank * 2 + 1 < resourceRank[slot.field] {
-                    resourceRank[slot.field] = slot.rank * 2 + 1
-                    resourceIndex[slot.field] = index
-                }
-            }
-            for (s, scopeSpans) in resourceSpans.scopeSpans.enumerated() {
-                for (i, span) in scopeSpans.spans.enumerated() {
-                    position = (r, s, i)
-                    try mapSpan(span, hexIDs: hexIDs, into: &batch, retrievals: &retrievals)
-                }
-            }
-        }
+    /// The events and summaries, or the first span's error, once the reader has walked the record.
+    func finish() throws(DecodeError) -> OTLPBatch {
+        if let failure { throw failure }
+        var batch = batch
         if keepText && !retrievals.isEmpty { attachContext(retrievals, to: &batch.events) }
         return batch
     }
 
+    mutating func resource(_ attributes: [WireAttribute], in record: WireCursor) {
+        guard failure == nil else { return }
+        for field in 0..<resourceRank.count { resourceRank[field] = Self.none }
+        for (index, attribute) in attributes.enumerated() {
+            for position in mapping.slots.slots(record.base + attribute.key.start, attribute.key.count) {
+                let slot = mapping.slots.slotList[position]
+                if slot.rank * 2 + 1 < resourceRank[slot.field] {
+                    resourceRank[slot.field] = slot.rank * 2 + 1
+                    resourceIndex[slot.field] = index
+                }
+            }
+        }
+    }
+
+    mutating func span(
+        _ span: WireSpan, resource: [WireAttribute], at position: (resource: Int, scope: Int, span: Int),
+        in record: WireCursor
+    ) {
+        guard failure == nil else { return }
+        self.position = position
+        spanAttributes = span.attributes
+        resourceAttributes = resource
+        defer {
+            spanAttributes = []
+            resourceAttributes = []
+        }
+        do {
+            try mapSpan(span)
+        } catch {
+            failure = error
+        }
+    }
+
     // MARK: One span
 
-    private mutating func mapSpan(
-        _ span: OTLPSpan, hexIDs: Bool, into batch: inout OTLPBatch, retrievals: inout [Retrieval]
-    ) throws(DecodeError) {
+    private mutating func mapSpan(_ span: WireSpan) throws(DecodeError) {
         spanName = span.name
         spanHexID = nil
-        let traceID = try id(span.traceID, bytes: 16, hexIDs: hexIDs, name: hexIDs ? "traceId" : "trace_id")
-        let spanID = try id(span.spanID, bytes: 8, hexIDs: hexIDs, name: hexIDs ? "spanId" : "span_id")
+        let traceID = try id(span.traceID, bytes: 16, name: hexIDs ? "traceId" : "trace_id")
+        let spanID = try id(span.spanID, bytes: 8, name: hexIDs ? "spanId" : "span_id")
         spanHexID = spanID
-        if !span.parentSpanID.isEmpty {
-            _ = try id(span.parentSpanID, bytes: 8, hexIDs: hexIDs, name: hexIDs ? "parentSpanId" : "parent_span_id")
+        if span.parentSpanID.count > 0 {
+            _ = try id(span.parentSpanID, bytes: 8, name: hexIDs ? "parentSpanId" : "parent_span_id")
         }
-        if case .UNRECOGNIZED(let value) = span.kind {
-            throw fail(.unknownEnumValue, "kind", "kind \(value) is not a SpanKind (0…5)")
+        // SpanKind and StatusCode as the protos of `Generated/VERSION` define them.
+        guard (0...5).contains(span.kind) else {
+            throw fail(.unknownEnumValue, "kind", "kind \(span.kind) is not a SpanKind (0…5)")
         }
-        if case .UNRECOGNIZED(let value) = span.status.code {
-            throw fail(.unknownEnumValue, "status.code", "status.code \(value) is not a StatusCode (0…2)")
+        guard (0...2).contains(span.statusCode) else {
+            throw fail(.unknownEnumValue, "status.code", "status.code \(span.statusCode) is not a StatusCode (0…2)")
         }
         guard span.startTimeUnixNano > 0 else {
             throw fail(.missingField, "start_time_unix_nano", "start_time_unix_nano is not set")
@@ -100,12 +144,16 @@ struct GenAISpanMapper {
             throw fail(.invalidValue, "end_time_unix_nano", "end (\(end)) is before start (\(start))")
         }
 
-        resolveAttributes(span.attributes)
-        var operation = try string(.operation)
-        if let name = operation, let alias = mapping.operationAliases[name] { operation = alias }
-        let isModelCall = operation.map { mapping.llmOperations.contains($0) } ?? (present(.model))
+        resolveAttributes()
+        let operation: String?
+        let isModelCall: Bool
+        if let name = try string(.operation, cached: true) {
+            (operation, isModelCall) = resolve(operation: name)
+        } else {
+            (operation, isModelCall) = (nil, present(.model))
+        }
         let errorType = try string(.errorType)
-        let isError = span.status.code == .error || errorType != nil
+        let isError = span.statusCode == 2 || errorType != nil  // STATUS_CODE_ERROR
         let app = try scalar(.app) ?? ""
         let environment = try scalar(.environment) ?? ""
 
@@ -121,28 +169,25 @@ struct GenAISpanMapper {
             return
         }
 
-        guard let model = try string(.model), !model.isEmpty else {
+        guard let model = try string(.model, cached: true), !model.isEmpty else {
             throw fail(
                 .missingField, "attributes",
                 "a model call (\(operation ?? "no gen_ai.operation.name")) has no model attribute; expected one of "
                     + "the configured model keys, e.g. gen_ai.request.model")
         }
-        let provider = try string(.provider)?.lowercased() ?? ""
+        let provider = try string(.provider, cached: true)?.lowercased() ?? ""
         let tokens = try tokenCounts(provider: provider)
         var dimensions = Dimensions(
             app: app, route: try scalar(.route) ?? "", tenant: try scalar(.tenant) ?? "",
             user: try scalar(.user) ?? "", team: try scalar(.team) ?? "", environment: environment,
-            modelVersion: try string(.modelVersion) ?? "")
-        if let operation { dimensions.labels["operation"] = operation }
-        for (offset, label) in mapping.labelNames.enumerated() {
-            if let value = try scalar(Field.labelBase + offset) { dimensions.labels[label] = value }
-        }
+            modelVersion: try string(.modelVersion, cached: true) ?? "")
+        dimensions.labels = try labels(operation: operation)
         if let seconds = try seconds(.endToEnd) { end = start.advanced(byMicroseconds: seconds) }
 
         var firstToken: EventTime?
         if let seconds = try seconds(.ttft) {
             firstToken = start.advanced(byMicroseconds: seconds)
-        } else if let event = span.events.first(where: { mapping.firstTokenEvents.contains($0.name) }) {
+        } else if let event = span.events.first(where: { mapping.firstTokenEvents.contains(record.string($0.name)) }) {
             firstToken = Self.time(nanoseconds: event.timeUnixNano)
         } else if let perToken = try secondsAsDouble(.tpot), tokens.output > 1 {
             let micros = (perToken * 1_000_000 * Double(tokens.output - 1)).rounded()
@@ -172,28 +217,62 @@ struct GenAISpanMapper {
         batch.events.append(event)
     }
 
+    /// An operation name after its alias, and whether it is a model call; remembered for the
+    /// last name, as spans of a batch mostly share it.
+    private mutating func resolve(operation name: String) -> (String, Bool) {
+        if let last = lastOperation, last.name == name { return (last.operation, last.isModelCall) }
+        let operation = mapping.operationAliases[name] ?? name
+        let resolved = (name: name, operation: operation, isModelCall: mapping.llmOperations.contains(operation))
+        lastOperation = resolved
+        return (resolved.operation, resolved.isModelCall)
+    }
+
+    /// The operation and the configured labels. Spans of a batch mostly share them, so the last
+    /// dictionary made is given again (shared, copy-on-write) while they repeat.
+    private mutating func labels(operation: String?) throws(DecodeError) -> [String: String] {
+        var labels: [String: String] = [:]
+        var onlyOperation = true
+        for (offset, label) in mapping.labelNames.enumerated() {
+            guard let value = try scalar(Field.labelBase + offset) else { continue }
+            if onlyOperation {
+                onlyOperation = false
+                if let operation { labels["operation"] = operation }
+            }
+            labels[label] = value
+        }
+        guard onlyOperation else { return labels }
+        if let last = lastOperationLabels, last.operation == operation { return last.labels }
+        if let operation { labels["operation"] = operation }
+        lastOperationLabels = (operation, labels)
+        return labels
+    }
+
     /// Reads the span's attributes once: mapped keys into their fields, indexed text when kept.
-    private mutating func resolveAttributes(_ attributes: [OTLPKeyValue]) {
-        spanAttributes = attributes
+    private mutating func resolveAttributes() {
         for field in 0..<spanRank.count { spanRank[field] = Self.none }
         if keepText {
             prompts.removeAll(keepingCapacity: true)
             responses.removeAll(keepingCapacity: true)
             documents.removeAll(keepingCapacity: true)
         }
-        for (index, attribute) in attributes.enumerated() {
-            if let slots = mapping.slots[attribute.key] {
-                for slot in slots where slot.rank * 2 < spanRank[slot.field] {
-                    spanRank[slot.field] = slot.rank * 2
-                    spanIndex[slot.field] = index
+        for (index, attribute) in spanAttributes.enumerated() {
+            let slots = mapping.slots.slots(record.base + attribute.key.start, attribute.key.count)
+            if !slots.isEmpty {
+                for position in slots {
+                    let slot = mapping.slots.slotList[position]
+                    if slot.rank * 2 < spanRank[slot.field] {
+                        spanRank[slot.field] = slot.rank * 2
+                        spanIndex[slot.field] = index
+                    }
                 }
-            } else if keepText, case .stringValue(let text)? = attribute.value.value {
-                if let n = mapping.promptContent.index(of: attribute.key) {
-                    prompts.append((n, text))
-                } else if let n = mapping.responseContent.index(of: attribute.key) {
-                    responses.append((n, text))
-                } else if let n = mapping.retrievalDocuments.index(of: attribute.key) {
-                    documents.append((n, text))
+            } else if keepText, case .string(let bytes) = attribute.value {
+                let key = record.raw(attribute.key)
+                if let n = mapping.promptContent.index(of: key) {
+                    prompts.append((n, record.string(bytes)))
+                } else if let n = mapping.responseContent.index(of: key) {
+                    responses.append((n, record.string(bytes)))
+                } else if let n = mapping.retrievalDocuments.index(of: key) {
+                    documents.append((n, record.string(bytes)))
                 }
             }
         }
@@ -219,7 +298,8 @@ struct GenAISpanMapper {
 
     // MARK: Values
 
-    private func lookup(_ field: Int) -> OTLPKeyValue? {
+    @inline(__always)
+    private func lookup(_ field: Int) -> WireAttribute? {
         let fromSpan = spanRank[field]
         let fromResource = resourceRank[field]
         if fromSpan == Self.none && fromResource == Self.none { return nil }
@@ -228,15 +308,24 @@ struct GenAISpanMapper {
 
     private func present(_ field: Field) -> Bool { lookup(field.rawValue) != nil }
 
-    private func key(_ field: Field) -> String { lookup(field.rawValue)?.key ?? "\(field)" }
+    private func key(_ field: Field) -> String { lookup(field.rawValue).map { record.string($0.key) } ?? "\(field)" }
 
-    private func string(_ field: Field) throws(DecodeError) -> String? {
+    /// A string attribute. `cached`: a value that repeats from span to span (model, provider,
+    /// dimensions), made through the decoder's string cache; ids and other one-off values are not.
+    private func string(_ field: Field, cached: Bool = false) throws(DecodeError) -> String? {
         guard let attribute = lookup(field.rawValue) else { return nil }
-        guard case .stringValue(let text)? = attribute.value.value else {
-            throw fail(
-                .wrongType, attribute.key, "\(attribute.key) must be a string, got \(Self.describe(attribute.value))")
+        guard case .string(let bytes) = attribute.value else {
+            let key = record.string(attribute.key)
+            throw fail(.wrongType, key, "\(key) must be a string, got \(describe(attribute.value))")
         }
-        return text
+        return cached ? text(bytes) : record.string(bytes)
+    }
+
+    private func text(_ bytes: WireBytes) -> String {
+        guard let cache, bytes.count <= DecoderCache.maxLength else { return record.string(bytes) }
+        return DecoderCache.string(
+            record.base.assumingMemoryBound(to: UInt8.self) + bytes.start, length: bytes.count,
+            readable: recordCount - bytes.start, table: cache.entries)
     }
 
     /// A dimension or label: a string, or a number or boolean written as text.
@@ -244,27 +333,27 @@ struct GenAISpanMapper {
 
     private func scalar(_ field: Int) throws(DecodeError) -> String? {
         guard let attribute = lookup(field) else { return nil }
-        switch attribute.value.value {
-        case .stringValue(let text)?: return text
-        case .intValue(let value)?: return String(value)
-        case .boolValue(let value)?: return String(value)
-        case .doubleValue(let value)? where value.isFinite: return String(value)
+        switch attribute.value {
+        case .string(let bytes): return text(bytes)
+        case .int(let value): return String(value)
+        case .bool(let value): return String(value)
+        case .double(let value) where value.isFinite: return String(value)
         default:
+            let key = record.string(attribute.key)
             throw fail(
-                .wrongType, attribute.key,
-                "\(attribute.key) must be a string, number or boolean, got \(Self.describe(attribute.value))")
+                .wrongType, key, "\(key) must be a string, number or boolean, got \(describe(attribute.value))")
         }
     }
 
     /// An integer attribute; a double with no fraction is accepted (JavaScript exporters).
     private func integer(_ field: Field) throws(DecodeError) -> Int64? {
         guard let attribute = lookup(field.rawValue) else { return nil }
-        switch attribute.value.value {
-        case .intValue(let value)?: return value
-        case .doubleValue(let value)? where value.rounded() == value && abs(value) < 9.0e15: return Int64(value)
+        switch attribute.value {
+        case .int(let value): return value
+        case .double(let value) where value.rounded() == value && abs(value) < 9.0e15: return Int64(value)
         default:
-            throw fail(
-                .wrongType, attribute.key, "\(attribute.key) must be an integer, got \(Self.describe(attribute.value))")
+            let key = record.string(attribute.key)
+            throw fail(.wrongType, key, "\(key) must be an integer, got \(describe(attribute.value))")
         }
     }
 
@@ -279,16 +368,16 @@ struct GenAISpanMapper {
     private func secondsAsDouble(_ field: Field) throws(DecodeError) -> Double? {
         guard let attribute = lookup(field.rawValue) else { return nil }
         let value: Double
-        switch attribute.value.value {
-        case .doubleValue(let number)?: value = number
-        case .intValue(let number)?: value = Double(number)
+        switch attribute.value {
+        case .double(let number): value = number
+        case .int(let number): value = Double(number)
         default:
-            throw fail(
-                .wrongType, attribute.key,
-                "\(attribute.key) must be a number of seconds, got \(Self.describe(attribute.value))")
+            let key = record.string(attribute.key)
+            throw fail(.wrongType, key, "\(key) must be a number of seconds, got \(describe(attribute.value))")
         }
         guard value.isFinite, value >= 0, value < 1_000_000 else {
-            throw fail(.invalidValue, attribute.key, "\(attribute.key) must be seconds in [0, 1000000), got \(value)")
+            let key = record.string(attribute.key)
+            throw fail(.invalidValue, key, "\(key) must be seconds in [0, 1000000), got \(value)")
         }
         return value
     }
@@ -300,18 +389,19 @@ struct GenAISpanMapper {
 
     private func finishReason() throws(DecodeError) -> String? {
         guard let attribute = lookup(Field.finishReason.rawValue) else { return nil }
-        switch attribute.value.value {
-        case .stringValue(let text)?: return text
-        case .arrayValue(let array)?:
-            guard let first = array.values.first else { return nil }
-            guard case .stringValue(let text)? = first.value else {
-                throw fail(.wrongType, attribute.key, "\(attribute.key) must hold strings, got \(Self.describe(first))")
+        switch attribute.value {
+        case .string(let bytes): return text(bytes)
+        case .array(let array):
+            guard let first = OTLPWireReader.firstElement(of: array, in: record) else { return nil }
+            guard case .string(let bytes) = first else {
+                let key = record.string(attribute.key)
+                throw fail(.wrongType, key, "\(key) must hold strings, got \(describe(first))")
             }
-            return text
+            return text(bytes)
         default:
+            let key = record.string(attribute.key)
             throw fail(
-                .wrongType, attribute.key,
-                "\(attribute.key) must be a string array or a string, got \(Self.describe(attribute.value))")
+                .wrongType, key, "\(key) must be a string array or a string, got \(describe(attribute.value))")
         }
     }
 
@@ -357,16 +447,17 @@ struct GenAISpanMapper {
 
     // MARK: Ids, times, errors
 
-    private func id(_ raw: Data, bytes: Int, hexIDs: Bool, name: String) throws(DecodeError) -> String {
+    private func id(_ bytes: WireBytes, bytes count: Int, name: String) throws(DecodeError) -> String {
+        let raw = record.raw(bytes)
         if hexIDs {
-            if let hex = OTLPSpanID.hex(jsonBase64Decoded: raw, hexDigits: bytes * 2) { return hex }
+            if let hex = OTLPSpanID.hex(jsonBase64Decoded: raw, hexDigits: count * 2) { return hex }
             throw fail(
                 .invalidID, name,
-                "\(name) must be \(bytes * 2) hexadecimal digits (OTLP/JSON ids are hex, not base64), got "
+                "\(name) must be \(count * 2) hexadecimal digits (OTLP/JSON ids are hex, not base64), got "
                     + "\(OTLPSpanID.jsonText(raw).debugDescription)")
         }
-        if let hex = OTLPSpanID.hex(bytes: raw, byteCount: bytes) { return hex }
-        throw fail(.invalidID, name, "\(name) must be \(bytes) bytes, got \(raw.count)")
+        if let hex = OTLPSpanID.hex(bytes: raw, byteCount: count) { return hex }
+        throw fail(.invalidID, name, "\(name) must be \(count) bytes, got \(raw.count)")
     }
 
     /// Nanoseconds since the epoch as whole microseconds, rounded toward the past.
@@ -379,20 +470,22 @@ struct GenAISpanMapper {
         let isAttribute = field.contains(".") && field != "status.code"
         return DecodeError(
             code, field: path + (isAttribute ? ".attributes[\(field.debugDescription)]" : ".\(field)"),
-            reason: "\(path) (span \(spanHexID.map { $0 + " " } ?? "")\(spanName.debugDescription)): \(message)")
+            reason:
+                "\(path) (span \(spanHexID.map { $0 + " " } ?? "")\(record.string(spanName).debugDescription)): \(message)"
+        )
     }
 
-    static func describe(_ value: OTLPAnyValue) -> String {
-        switch value.value {
-        case .stringValue(let text)?: return "the string \(text.prefix(64).debugDescription)"
-        case .intValue(let number)?: return "the integer \(number)"
-        case .doubleValue(let number)?: return "the number \(number)"
-        case .boolValue(let flag)?: return "\(flag)"
-        case .arrayValue?: return "an array"
-        case .kvlistValue?: return "a key-value list"
-        case .bytesValue?: return "bytes"
-        case .stringValueStrindex?: return "a string-table reference"
-        case nil: return "an empty value"
+    private func describe(_ value: WireValue) -> String {
+        switch value {
+        case .string(let bytes): return "the string \(record.string(bytes).prefix(64).debugDescription)"
+        case .int(let number): return "the integer \(number)"
+        case .double(let number): return "the number \(number)"
+        case .bool(let flag): return "\(flag)"
+        case .array: return "an array"
+        case .keyValueList: return "a key-value list"
+        case .bytes: return "bytes"
+        case .stringIndex: return "a string-table reference"
+        case .empty: return "an empty value"
         }
     }
 }

@@ -22,6 +22,8 @@ public struct OTLPDecoder: Sendable {
     /// When false, prompt, response and retrieved context are not materialised.
     public var keepText: Bool
     private let compiled: CompiledGenAIMapping
+    /// Shared by copies of this decoder, as `NativeJSONDecoder`'s: strings of repeating values.
+    private let cache = DecoderCache()
 
     public init(
         encoding: Encoding, mapping: GenAIMapping = GenAIMapping(), maxRecordBytes: Int = 1 << 20, keepText: Bool = true
@@ -33,65 +35,126 @@ public struct OTLPDecoder: Sendable {
         self.compiled = CompiledGenAIMapping(mapping)
     }
 
+    /// Protobuf records are read in place by `OTLPWireReader`. A record it does not read itself
+    /// (bytes that are not protobuf, or a rare merge of repeated fields) is decoded by
+    /// SwiftProtobuf's generated code instead, which either rejects it, with its reason, or gives
+    /// a message that is serialised again and read. OTLP/JSON records take that second path.
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> OTLPBatch {
-        let base = try recordStart(of: bytes, maxRecordBytes: maxRecordBytes)
-        // No copy: the view lives only for this call, as the message it was parsed into does not
-        // keep its bytes (SwiftProtobuf copies out what it stores).
-        let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none)
-        let request = try parse(data, firstByte: bytes[0])
-        var mapper = GenAISpanMapper(mapping: compiled, keepText: keepText)
-        return try mapper.map(request, hexIDs: encoding == .json)
-    }
-
-    /// Parses a record without mapping its spans and returns how many it holds: the protobuf
-    /// (or JSON) parsing on its own, for the benchmarks' split of decode and map.
-    public func spanCount(_ bytes: [UInt8]) throws(DecodeError) -> Int {
-        let data = Data(bytes)
-        let request = try parse(data, firstByte: bytes.first ?? 0)
-        return request.resourceSpans.reduce(0) { $0 + $1.scopeSpans.reduce(0) { $0 + $1.spans.count } }
+        _ = try recordStart(of: bytes, maxRecordBytes: maxRecordBytes)
+        switch encoding {
+        case .protobuf:
+            // An ExportTraceServiceRequest starts with field 1 (resource_spans, LEN): 0x0A. A `{` is
+            // an OTLP/JSON record on a topic configured for protobuf.
+            if bytes[0] == UInt8(ascii: "{") {
+                throw DecodeError(
+                    .wrongEncoding,
+                    reason: "record starts with '{': it looks like OTLP/JSON, but the topic is configured otlp_proto")
+            }
+            if let batch = try read(bytes, hexIDs: false) { return batch }
+            return try readCanonical(parseProtobuf(bytes), hexIDs: false)
+        case .json:
+            return try readCanonical(parseJSON(bytes), hexIDs: true)
+        }
     }
 
     public func decode(_ bytes: [UInt8]) throws(DecodeError) -> OTLPBatch {
         try bytes.withUnsafeBytes { raw in Result { () throws(DecodeError) in try decode(raw) } }.get()
     }
 
-    private func parse(_ data: Data, firstByte: UInt8) throws(DecodeError) -> OTLPExportRequest {
-        switch encoding {
-        case .protobuf:
-            // An ExportTraceServiceRequest starts with field 1 (resource_spans, LEN): 0x0A. A `{` is
-            // an OTLP/JSON record on a topic configured for protobuf.
-            if firstByte == UInt8(ascii: "{") {
-                throw DecodeError(
-                    .wrongEncoding,
-                    reason: "record starts with '{': it looks like OTLP/JSON, but the topic is configured otlp_proto")
-            }
-            do {
-                return try OTLPExportRequest(serializedBytes: data)
-            } catch {
-                throw DecodeError(
-                    .malformedProtobuf, reason: "not a protobuf ExportTraceServiceRequest: \(Self.describe(error))")
-            }
-        case .json:
-            var index = 0
-            while index < data.count, [0x20, 0x09, 0x0A, 0x0D].contains(data[index]) { index += 1 }
-            if index == data.count { throw DecodeError(.empty, reason: "record is empty (only whitespace)") }
-            if data[index] != UInt8(ascii: "{") {
-                throw DecodeError(
-                    .wrongEncoding,
-                    reason: data[index] == 0x0A
-                        ? "record is not JSON (it starts like a protobuf ExportTraceServiceRequest), but the topic is configured otlp_json"
-                        : "record is not an OTLP/JSON object (first byte 0x\(String(data[index], radix: 16)))")
-            }
-            do {
-                // The OTLP/JSON spec asks receivers to ignore fields they do not know.
-                var options = JSONDecodingOptions()
-                options.ignoreUnknownFields = true
-                return try OTLPExportRequest(jsonUTF8Bytes: data, options: options)
-            } catch {
-                throw DecodeError(
-                    .malformedJSON, reason: "not an OTLP/JSON ExportTraceServiceRequest: \(Self.describe(error))")
-            }
+    /// How many spans a protobuf record holds, walked by `OTLPWireReader` without mapping: the
+    /// reading on its own, for the benchmarks' split of decode and map.
+    public func spanCount(_ bytes: [UInt8]) throws(DecodeError) -> Int {
+        struct Counter: OTLPSpanSink {
+            var spans = 0
+            mutating func resource(_ attributes: [WireAttribute], in record: WireCursor) {}
+            mutating func span(
+                _ span: WireSpan, resource: [WireAttribute], at position: (resource: Int, scope: Int, span: Int),
+                in record: WireCursor
+            ) { spans += 1 }
         }
+        var counter = Counter()
+        var reader = OTLPWireReader()
+        let read = bytes.withUnsafeBytes { raw in (try? reader.read(raw, into: &counter)) != nil }
+        guard read else { throw DecodeError(.malformedProtobuf, reason: "not read by the wire reader") }
+        return counter.spans
+    }
+
+    /// The same, parsed into SwiftProtobuf's generated messages: what the reader replaces.
+    public func swiftProtobufSpanCount(_ bytes: [UInt8]) throws(DecodeError) -> Int {
+        let request = try bytes.withUnsafeBytes { raw in
+            Result { () throws(DecodeError) in try parseProtobuf(raw) }
+        }.get()
+        return request.resourceSpans.reduce(0) { $0 + $1.scopeSpans.reduce(0) { $0 + $1.spans.count } }
+    }
+
+    /// Reads and maps a serialized request; nil when the wire reader gives up on it.
+    private func read(_ bytes: UnsafeRawBufferPointer, hexIDs: Bool) throws(DecodeError) -> OTLPBatch? {
+        try cache.withExclusiveAccess { (cache) throws(DecodeError) in
+            var mapper = GenAISpanMapper(
+                mapping: compiled, keepText: keepText, hexIDs: hexIDs, cache: cache, record: bytes)
+            var reader = OTLPWireReader()
+            do {
+                try reader.read(bytes, into: &mapper)
+            } catch {
+                return nil
+            }
+            return try mapper.finish()
+        }
+    }
+
+    /// Maps a message SwiftProtobuf decoded, through its canonical serialisation.
+    private func readCanonical(_ request: OTLPExportRequest, hexIDs: Bool) throws(DecodeError) -> OTLPBatch {
+        let canonical: [UInt8]
+        do {
+            canonical = try request.serializedBytes()
+        } catch {
+            throw DecodeError(.malformedProtobuf, reason: "the decoded request cannot be serialised: \(error)")
+        }
+        let batch = try canonical.withUnsafeBytes { raw in
+            Result { () throws(DecodeError) in try read(raw, hexIDs: hexIDs) }
+        }.get()
+        // SwiftProtobuf writes nothing the reader refuses; this is a guard, not a path.
+        guard let batch else {
+            throw DecodeError(.malformedProtobuf, reason: "the OTLP reader cannot read the request as re-serialised")
+        }
+        return batch
+    }
+
+    private func parseProtobuf(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> OTLPExportRequest {
+        do {
+            return try OTLPExportRequest(serializedBytes: Self.view(bytes))
+        } catch {
+            throw DecodeError(
+                .malformedProtobuf, reason: "not a protobuf ExportTraceServiceRequest: \(Self.describe(error))")
+        }
+    }
+
+    private func parseJSON(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> OTLPExportRequest {
+        var index = 0
+        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        if index == bytes.count { throw DecodeError(.empty, reason: "record is empty (only whitespace)") }
+        if bytes[index] != UInt8(ascii: "{") {
+            throw DecodeError(
+                .wrongEncoding,
+                reason: bytes[index] == 0x0A
+                    ? "record is not JSON (it starts like a protobuf ExportTraceServiceRequest), but the topic is configured otlp_json"
+                    : "record is not an OTLP/JSON object (first byte 0x\(String(bytes[index], radix: 16)))")
+        }
+        do {
+            // The OTLP/JSON spec asks receivers to ignore fields they do not know.
+            var options = JSONDecodingOptions()
+            options.ignoreUnknownFields = true
+            return try OTLPExportRequest(jsonUTF8Bytes: Self.view(bytes), options: options)
+        } catch {
+            throw DecodeError(
+                .malformedJSON, reason: "not an OTLP/JSON ExportTraceServiceRequest: \(Self.describe(error))")
+        }
+    }
+
+    /// No copy: the view lives only for one parse, as the message parsed does not keep its
+    /// bytes (SwiftProtobuf copies out what it stores).
+    private static func view(_ bytes: UnsafeRawBufferPointer) -> Data {
+        Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none)
     }
 
     static func describe(_ error: any Error) -> String {

@@ -3,7 +3,7 @@ import Foundation
 /// Trace and span ids: checked for length and turned into the lowercase hex the events carry.
 enum OTLPSpanID {
     /// Protobuf ids are raw bytes; `byteCount` is 16 for a trace id and 8 for a span id.
-    static func hex(bytes: Data, byteCount: Int) -> String? {
+    static func hex(bytes: UnsafeRawBufferPointer, byteCount: Int) -> String? {
         guard bytes.count == byteCount else { return nil }
         return hexString(bytes)
     }
@@ -13,9 +13,9 @@ enum OTLPSpanID {
     /// multiple of 4, so base64-decoding is a bijection here: encoding the decoded bytes as base64
     /// again gives back exactly the text that was sent, which is then read as hex. Any other
     /// length or a non-hex digit fails the check below.
-    static func hex(jsonBase64Decoded bytes: Data, hexDigits: Int) -> String? {
+    static func hex(jsonBase64Decoded bytes: UnsafeRawBufferPointer, hexDigits: Int) -> String? {
         guard bytes.count * 4 == hexDigits * 3 else { return nil }
-        let text = bytes.base64EncodedString()
+        let text = Data(bytes).base64EncodedString()
         guard text.utf8.count == hexDigits else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(hexDigits)
@@ -30,8 +30,8 @@ enum OTLPSpanID {
     }
 
     /// What the JSON text of an id was, for error messages (best effort).
-    static func jsonText(_ bytes: Data) -> String {
-        bytes.base64EncodedString()
+    static func jsonText(_ bytes: UnsafeRawBufferPointer) -> String {
+        Data(bytes).base64EncodedString()
     }
 
     /// The raw bytes of a hex id (for encoding OTLP).
@@ -59,7 +59,7 @@ enum OTLPSpanID {
 
     private static let digits = Array("0123456789abcdef".utf8)
 
-    static func hexString(_ bytes: Data) -> String {
+    static func hexString(_ bytes: UnsafeRawBufferPointer) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
             var index = 0
             for byte in bytes {
