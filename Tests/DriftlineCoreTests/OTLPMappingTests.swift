@@ -217,11 +217,16 @@ struct OTLPMappingTests {
         #expect(e.latencyMilliseconds == 500)
     }
 
-    @Test func firstTokenSpanEvent() throws {
+    @Test(arguments: ["gen_ai.first_token", "gen_ai.content.first_token"])
+    func firstTokenSpanEvent(name: String) throws {
         let e = try Self.event(
             Self.chat,
-            extra: #","events":[{"name":"gen_ai.first_token","timeUnixNano":"\#(Self.startNanos + 300_000_000)"}]"#)
+            extra: #","events":[{"name":"other","timeUnixNano":"\#(Self.startNanos + 100_000_000)"},"#
+                + #"{"name":"\#(name)","timeUnixNano":"\#(Self.startNanos + 300_000_000)"}]"#)
         #expect(e.ttftMilliseconds == 300)
+        let unnamed = try Self.event(
+            Self.chat, extra: #","events":[{"name":"other","timeUnixNano":"\#(Self.startNanos + 100_000_000)"}]"#)
+        #expect(unnamed.firstToken == nil)
     }
 
     @Test func conversationIDBecomesALabel() throws {
