@@ -111,39 +111,34 @@ struct OTLPWireReaderTests {
             case .double(let number): return "d:\(number.bitPattern)"
             case .bytes(let bytes): return "x:" + OTLPWireReaderTests.hex(Data(record.raw(bytes)))
             case .stringIndex(let index): return "r:\(index)"
-            case .array(let bytes):
-                return "[" + elements(bytes, record).map { render($0, record) }.joined(separator: ", ") + "]"
             case .keyValueList(let bytes):
-                var cursor = record.sub(bytes)
-                var parts: [String] = []
-                while let tag = try? cursor.tag() {
-                    guard tag.field == 1, tag.type == WireType.lengthDelimited, let body = try? cursor.lengthDelimited()
-                    else {
-                        try? cursor.skip(type: tag.type, field: tag.field, depth: 0)
-                        continue
-                    }
-                    if let attribute = try? OTLPWireReader.keyValue(record.sub(body), depth: 0) {
-                        parts.append(render(attribute, record))
-                    }
+                let attributes = elements(bytes, record).compactMap {
+                    try? OTLPWireReader.keyValue(record.sub($0), depth: 0)
                 }
-                return "{" + parts.joined(separator: ", ") + "}"
+                return "{" + attributes.map { render($0, record) }.joined(separator: ", ") + "}"
+            case .array(let bytes):
+                let values = elements(bytes, record).map { body -> WireValue in
+                    var value = WireValue.empty
+                    try? OTLPWireReader.anyValue(record.sub(body), depth: 0, into: &value)
+                    return value
+                }
+                return "[" + values.map { render($0, record) }.joined(separator: ", ") + "]"
             }
         }
 
-        static func elements(_ bytes: WireBytes, _ record: WireCursor) -> [WireValue] {
+        /// The bodies of the repeated field 1 of an `ArrayValue` or `KeyValueList`.
+        static func elements(_ bytes: WireBytes, _ record: WireCursor) -> [WireBytes] {
             var cursor = record.sub(bytes)
-            var values: [WireValue] = []
+            var bodies: [WireBytes] = []
             while let tag = try? cursor.tag() {
                 guard tag.field == 1, tag.type == WireType.lengthDelimited, let body = try? cursor.lengthDelimited()
                 else {
                     try? cursor.skip(type: tag.type, field: tag.field, depth: 0)
                     continue
                 }
-                var value = WireValue.empty
-                try? OTLPWireReader.anyValue(record.sub(body), depth: 0, into: &value)
-                values.append(value)
+                bodies.append(body)
             }
-            return values
+            return bodies
         }
     }
 

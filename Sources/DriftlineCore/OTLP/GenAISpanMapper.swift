@@ -18,7 +18,6 @@ struct GenAISpanMapper: OTLPSpanSink {
     /// Strings of values that repeat from span to span; nil when another thread has it.
     let cache: DecoderCache?
     let record: WireCursor
-    private let recordCount: Int
 
     private var batch = OTLPBatch()
     /// The first span that did not map.
@@ -57,7 +56,6 @@ struct GenAISpanMapper: OTLPSpanSink {
         self.hexIDs = hexIDs
         self.cache = cache
         self.record = WireCursor(record: record)
-        self.recordCount = record.count
         let count = mapping.fieldCount
         spanIndex = Array(repeating: 0, count: count)
         spanRank = Array(repeating: Self.none, count: count)
@@ -85,13 +83,9 @@ struct GenAISpanMapper: OTLPSpanSink {
         guard failure == nil else { return }
         for field in 0..<resourceRank.count { resourceRank[field] = Self.none }
         for (index, attribute) in attributes.enumerated() {
-            for position in mapping.slots.slots(record.base + attribute.key.start, attribute.key.count) {
-                let slot = mapping.slots.slotList[position]
-                if slot.rank * 2 + 1 < resourceRank[slot.field] {
-                    resourceRank[slot.field] = slot.rank * 2 + 1
-                    resourceIndex[slot.field] = index
-                }
-            }
+            _ = Self.rank(
+                attribute, at: index, fromResource: true, mapping: mapping, record: record, ranks: &resourceRank,
+                indices: &resourceIndex)
         }
     }
 
@@ -247,6 +241,25 @@ struct GenAISpanMapper: OTLPSpanSink {
         return labels
     }
 
+    /// Enters the attribute at `index` into the fields its key fills where it outranks what they
+    /// hold (see `spanRank`); false when its key fills none.
+    @inline(__always)
+    private static func rank(
+        _ attribute: WireAttribute, at index: Int, fromResource: Bool, mapping: CompiledGenAIMapping,
+        record: WireCursor, ranks: inout [Int], indices: inout [Int]
+    ) -> Bool {
+        let slots = mapping.slots.slots(record.base + attribute.key.start, attribute.key.count)
+        for position in slots {
+            let slot = mapping.slots.slotList[position]
+            let rank = slot.rank * 2 + (fromResource ? 1 : 0)
+            if rank < ranks[slot.field] {
+                ranks[slot.field] = rank
+                indices[slot.field] = index
+            }
+        }
+        return !slots.isEmpty
+    }
+
     /// Reads the span's attributes once: mapped keys into their fields, indexed text when kept.
     private mutating func resolveAttributes() {
         for field in 0..<spanRank.count { spanRank[field] = Self.none }
@@ -256,16 +269,10 @@ struct GenAISpanMapper: OTLPSpanSink {
             documents.removeAll(keepingCapacity: true)
         }
         for (index, attribute) in spanAttributes.enumerated() {
-            let slots = mapping.slots.slots(record.base + attribute.key.start, attribute.key.count)
-            if !slots.isEmpty {
-                for position in slots {
-                    let slot = mapping.slots.slotList[position]
-                    if slot.rank * 2 < spanRank[slot.field] {
-                        spanRank[slot.field] = slot.rank * 2
-                        spanIndex[slot.field] = index
-                    }
-                }
-            } else if keepText, case .string(let bytes) = attribute.value {
+            let mapped = Self.rank(
+                attribute, at: index, fromResource: false, mapping: mapping, record: record, ranks: &spanRank,
+                indices: &spanIndex)
+            if !mapped, keepText, case .string(let bytes) = attribute.value {
                 let key = record.raw(attribute.key)
                 if let n = mapping.promptContent.index(of: key) {
                     prompts.append((n, record.string(bytes)))
@@ -325,7 +332,7 @@ struct GenAISpanMapper: OTLPSpanSink {
         guard let cache, bytes.count <= DecoderCache.maxLength else { return record.string(bytes) }
         return DecoderCache.string(
             record.base.assumingMemoryBound(to: UInt8.self) + bytes.start, length: bytes.count,
-            readable: recordCount - bytes.start, table: cache.entries)
+            readable: record.end - bytes.start, table: cache.entries)
     }
 
     /// A dimension or label: a string, or a number or boolean written as text.

@@ -4,7 +4,7 @@
 /// Its rules are SwiftProtobuf's `BinaryDecoder`, so that a record this reader accepts is one
 /// SwiftProtobuf accepts too, read the same way: varints of at most ten bytes, tags below 2³²
 /// with a field number above 0 and a wire type of 0…5, groups skipped to their matching end,
-/// nesting at most `maxDepth` messages deep (the top-level message is depth 1), strings valid
+/// nesting at most `maxWireDepth` messages deep (the top-level message is depth 1), strings valid
 /// UTF-8. Where a record does anything else the reader gives up with `WireFallback` and the
 /// caller lets SwiftProtobuf's generated decoder decide (and word the error).
 
@@ -133,8 +133,9 @@ struct WireCursor {
         }
     }
 
-    /// Whether the bytes are UTF-8: eight ASCII bytes at a time, and Swift's validating parser
-    /// (as SwiftProtobuf uses) from the first non-ASCII byte on.
+    /// Whether the bytes are UTF-8: eight ASCII bytes at a time, then sequence by sequence with
+    /// the native JSON decoder's `UTF8Validation` (Unicode table 3-7, the rule SwiftProtobuf's
+    /// validating parser applies too) from the first non-ASCII byte on.
     @inline(__always)
     func isValidUTF8(_ bytes: WireBytes) -> Bool {
         var index = bytes.start
@@ -147,16 +148,20 @@ struct WireCursor {
         return index == stop || isValidUTF8(from: index, to: stop)
     }
 
-    private func isValidUTF8(from index: Int, to stop: Int) -> Bool {
-        var parser = UTF8.ForwardParser()
-        var iterator = UnsafeRawBufferPointer(start: base + index, count: stop - index).makeIterator()
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid: continue
-            case .emptyInput: return true
-            case .error: return false
+    private func isValidUTF8(from start: Int, to stop: Int) -> Bool {
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        var index = start
+        while index < stop {
+            if bytes[index] < 0x80 {
+                index += 1
+                continue
             }
+            guard case .valid(let length) = UTF8Validation.sequence(at: index, in: bytes, count: stop) else {
+                return false
+            }
+            index += length
         }
+        return true
     }
 
     func string(_ bytes: WireBytes) -> String {
