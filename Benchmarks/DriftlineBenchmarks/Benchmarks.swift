@@ -90,7 +90,7 @@ struct Benchmarks {
                 if let event = try? decoder.decode(bytes) { aggregator.add(event, from: partition) }
             }
         }
-        aggregator.reset()
+        aggregator.discardUnstored()
         let start = ContinuousClock.now
         let cpuStart = threadCPUSeconds()
         for index in 0..<corpus.count {

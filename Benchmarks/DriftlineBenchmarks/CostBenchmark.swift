@@ -20,10 +20,10 @@ extension Benchmarks {
         for index in 0..<corpus.count {
             corpus.withRecord(index) { bytes in if let event = try? decoder.decode(bytes) { events.append(event) } }
         }
-        var costs = CostAggregator(
-            catalogue: catalogue, settings: PipelineConfiguration.CostSettings(), windowSeconds: 60)
+        var pricing = PricingEnricher(catalogue: catalogue)
+        var costs = CostAggregator(settings: PipelineConfiguration.CostSettings(), windowSeconds: 60)
         let start = ContinuousClock.now
-        for event in events { costs.add(event) }
+        for event in events { costs.add(event, price: pricing.price(of: event)) }
         let elapsed = (ContinuousClock.now - start).seconds
         let unpriced = costs.costs.values.reduce(0) { $0 + $1.unpricedRequests }
         print(

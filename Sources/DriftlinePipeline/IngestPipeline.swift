@@ -34,8 +34,9 @@ public final class IngestPipeline: Service, Sendable {
         try await Migrator().migrate(client: store.client, logger: logger)
         let catalogue = try await configuration.costs.prepare(store: store)
         let otlpMapping = try configuration.otlp.mapping()
-        let budgetEvaluation = evaluateBudgetsPeriodically()
-        defer { budgetEvaluation?.cancel() }
+        let (enrichers, analysers) = configuration.analysis(catalogue: catalogue)
+        let needs = analysers.reduce(AnalyserNeeds()) { $0.union($1.needs) }
+        let decoders = DecoderRegistry(configuration: configuration, mapping: otlpMapping, needs: needs)
         let kafka = configuration.kafka
         var settings = KafkaConfiguration(bootstrapServers: kafka.brokers)
         settings.groupID = kafka.groupID
@@ -53,10 +54,18 @@ public final class IngestPipeline: Service, Sendable {
             ])
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
-                let handler = IngestHandler(
-                    configuration: configuration, store: store, counters: counters, logger: logger,
-                    catalogue: catalogue, otlpMapping: otlpMapping)
-                try await consumer.run(handler: handler)
+                let budgets =
+                    configuration.costs.budgets.isEmpty
+                    ? nil : PeriodicService.budgetEvaluation(store: store, logger: logger)
+                try await withThrowingDiscardingTaskGroup { group in
+                    if let budgets { group.addTask { try await budgets.run() } }
+                    let handler = IngestHandler(
+                        configuration: configuration, store: store, counters: counters, logger: logger,
+                        decoders: decoders, enrichers: enrichers, analysers: analysers,
+                        storeTimeout: .milliseconds(Int64(configuration.flush.timeoutSeconds * 1000)))
+                    try await consumer.run(handler: handler)
+                    group.cancelAll()
+                }
             } onCancel: {
                 consumer.stop()
             }
@@ -64,6 +73,8 @@ public final class IngestPipeline: Service, Sendable {
             consumer.stop()
         }
         logger.info("consumer closed", metadata: ["statistics": "\(statistics)"])
+        let unstored = statistics.unstoredRecords
+        if unstored > 0 { throw IngestError.unstoredAtShutdown(records: unstored) }
     }
 
     /// Asks the pipeline to stop: it flushes what it consumed and leaves the group. Thread-safe.
@@ -74,24 +85,4 @@ public final class IngestPipeline: Service, Sendable {
 
     /// Counters since start; safe to read from any thread.
     public var statistics: IngestStatistics { counters.snapshot }
-}
-
-extension IngestPipeline {
-    /// Re-evaluates the budgets every minute while the pipeline runs (several members doing so
-    /// is harmless: each evaluation replaces the state with the same figures).
-    fileprivate func evaluateBudgetsPeriodically() -> Task<Void, Never>? {
-        guard !configuration.costs.budgets.isEmpty else { return nil }
-        let store = self.store
-        let logger = self.logger
-        return Task {
-            while !Task.isCancelled {
-                do {
-                    try await store.evaluateBudgets()
-                } catch {
-                    logger.warning("budget evaluation failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try? await Task.sleep(for: .seconds(60))
-            }
-        }
-    }
 }

@@ -1,3 +1,4 @@
+import Logging
 import DriftlineCore
 import PostgresNIO
 
@@ -5,7 +6,9 @@ extension AggregateStore {
     /// Merges cost rows into `dl_costs` inside the flush transaction. Money travels as exact
     /// decimal text into `numeric`; a NULL cost (only unpriced events so far) stays NULL until
     /// a priced event adds to it.
-    func upsertCosts(_ costs: [WindowKey: CostAggregate], on connection: PostgresConnection) async throws {
+    static func upsertCosts(_ costs: [WindowKey: CostAggregate], on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
         guard !costs.isEmpty else { return }
         let rows = costs.sorted { $0.key < $1.key }
         var binds = PostgresBindings(capacity: 25)
@@ -42,21 +45,21 @@ extension AggregateStore {
             ON CONFLICT (window_start, window_seconds, model, provider, app, route, tenant, user_id, team,
                          environment, model_version, labels)
             DO UPDATE SET
-                requests = c.requests + EXCLUDED.requests,
-                unpriced_requests = c.unpriced_requests + EXCLUDED.unpriced_requests,
-                input_tokens = c.input_tokens + EXCLUDED.input_tokens,
-                output_tokens = c.output_tokens + EXCLUDED.output_tokens,
-                cached_input_tokens = c.cached_input_tokens + EXCLUDED.cached_input_tokens,
-                cache_write_5m_tokens = c.cache_write_5m_tokens + EXCLUDED.cache_write_5m_tokens,
-                cache_write_1h_tokens = c.cache_write_1h_tokens + EXCLUDED.cache_write_1h_tokens,
-                reasoning_tokens = c.reasoning_tokens + EXCLUDED.reasoning_tokens,
-                unpriced_input_tokens = c.unpriced_input_tokens + EXCLUDED.unpriced_input_tokens,
-                unpriced_output_tokens = c.unpriced_output_tokens + EXCLUDED.unpriced_output_tokens,
+                requests = dl_sat_add(c.requests, EXCLUDED.requests),
+                unpriced_requests = dl_sat_add(c.unpriced_requests, EXCLUDED.unpriced_requests),
+                input_tokens = dl_sat_add(c.input_tokens, EXCLUDED.input_tokens),
+                output_tokens = dl_sat_add(c.output_tokens, EXCLUDED.output_tokens),
+                cached_input_tokens = dl_sat_add(c.cached_input_tokens, EXCLUDED.cached_input_tokens),
+                cache_write_5m_tokens = dl_sat_add(c.cache_write_5m_tokens, EXCLUDED.cache_write_5m_tokens),
+                cache_write_1h_tokens = dl_sat_add(c.cache_write_1h_tokens, EXCLUDED.cache_write_1h_tokens),
+                reasoning_tokens = dl_sat_add(c.reasoning_tokens, EXCLUDED.reasoning_tokens),
+                unpriced_input_tokens = dl_sat_add(c.unpriced_input_tokens, EXCLUDED.unpriced_input_tokens),
+                unpriced_output_tokens = dl_sat_add(c.unpriced_output_tokens, EXCLUDED.unpriced_output_tokens),
                 cost_usd = CASE WHEN c.cost_usd IS NULL AND EXCLUDED.cost_usd IS NULL THEN NULL
                                 ELSE coalesce(c.cost_usd, 0) + coalesce(EXCLUDED.cost_usd, 0) END,
                 cache_savings_usd = c.cache_savings_usd + EXCLUDED.cache_savings_usd,
                 updated_at = now()
             """
-        try await query(connection, sql, binds)
+        try await query(connection, sql, binds, logger: logger)
     }
 }

@@ -1,8 +1,11 @@
+import Logging
 import PostgresNIO
 
 extension AggregateStore {
     /// Adds the span counts of a flush to `dl_span_counts` (inside the flush's transaction).
-    func upsertSpanCounts(_ counts: [SpanCountKey: SpanCount], on connection: PostgresConnection) async throws {
+    static func upsertSpanCounts(_ counts: [SpanCountKey: SpanCount], on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
         guard !counts.isEmpty else { return }
         let rows = counts.sorted { $0.key < $1.key }
         var binds = PostgresBindings(capacity: 7)
@@ -19,7 +22,7 @@ extension AggregateStore {
             FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[])
                 AS t(ws, wsec, app, environment, operation, spans, errors)
             ON CONFLICT (window_start, window_seconds, app, environment, operation)
-            DO UPDATE SET spans = c.spans + EXCLUDED.spans, errors = c.errors + EXCLUDED.errors, updated_at = now()
+            DO UPDATE SET spans = dl_sat_add(c.spans, EXCLUDED.spans), errors = dl_sat_add(c.errors, EXCLUDED.errors), updated_at = now()
             """
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
     }

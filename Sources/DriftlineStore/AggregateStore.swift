@@ -21,37 +21,56 @@ public struct AggregateStore: Sendable {
     /// offsets being the expected ones (optimistic fencing): a writer that lost its partitions
     /// without noticing, or whose earlier commit went through unacknowledged, gets `.fenced` and
     /// writes nothing, so no record is ever counted twice.
+    ///
+    /// When PostgreSQL refuses the batch's data (an SQLSTATE of class 22, 23 or 54: a value it
+    /// cannot hold, a key too large for its index), the batch is written again with every kind
+    /// of rows bisected under savepoints: the refused rows go to `dl_rejected_rows` and the
+    /// rest, with the offsets, is stored. Decoders reject such values first; this is the last
+    /// line of defence, so that one row never stops a partition.
     public func write(_ batch: FlushBatch) async throws -> FlushOutcome {
         if batch.isEmpty { return .committed }
         var attempt = 0
+        var isolating = false
         while true {
             attempt += 1
             do {
-                return try await writeOnce(batch)
-            } catch let error as PSQLError where Self.isTransient(error) && attempt < conflictRetries {
+                return try await writeOnce(batch, isolating: isolating)
+            } catch let error as PSQLError where StoreFailure.Kind(error) == .conflict && attempt < conflictRetries {
                 logger.warning(
                     "flush conflicted with another writer; retrying",
                     metadata: ["attempt": "\(attempt)", "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+            } catch let error as PSQLError where StoreFailure.Kind(error) == .data && !isolating {
+                logger.warning(
+                    "PostgreSQL refused part of a flush's data; writing it again row by row to set the refused rows aside",
+                    metadata: ["cause": "\(StoreFailure.describe(error))"])
+                isolating = true
             }
         }
     }
 
-    static func isTransient(_ error: PSQLError) -> Bool {
-        guard let state = error.serverInfo?[.sqlState] else { return false }
-        return state == "40P01" || state == "40001"
-    }
-
     private struct Fenced: Error { var partitions: [SourcePartition] }
 
-    private func writeOnce(_ batch: FlushBatch) async throws -> FlushOutcome {
+    private func writeOnce(_ batch: FlushBatch, isolating: Bool) async throws -> FlushOutcome {
+        let logger = self.logger
         do {
-            try await client.withTransaction(logger: logger) { connection in
+            let rejected = try await client.withTransaction(logger: logger) { connection in
                 let fenced = try await advanceOffsets(batch, on: connection)
                 if !fenced.isEmpty { throw Fenced(partitions: fenced) }
-                try await upsertWindows(batch.windows, on: connection)
-                try await upsertCosts(batch.costs, on: connection)
-                try await insertDeadLetters(batch, on: connection)
-                try await upsertSpanCounts(batch.spanCounts, on: connection)
+                guard isolating else {
+                    for rows in batch.rows where !rows.isEmpty { try await rows.write(on: connection, logger: logger) }
+                    return 0
+                }
+                var rejected: [RejectedRow] = []
+                for rows in batch.rows where !rows.isEmpty {
+                    rejected += try await Self.writeIsolating(rows, on: connection, logger: logger)
+                }
+                try await Self.insertRejected(rejected, consumerGroup: batch.consumerGroup, on: connection, logger: logger)
+                return rejected.count
+            }
+            if rejected > 0 {
+                logger.error(
+                    "PostgreSQL refused rows of a flush; they are kept in dl_rejected_rows and the rest is stored",
+                    metadata: ["rejected_rows": "\(rejected)"])
             }
             return .committed
         } catch let fenced as Fenced {
@@ -61,6 +80,11 @@ public struct AggregateStore: Sendable {
             if let inner = error.closureError as? PSQLError { throw inner }
             throw error
         }
+    }
+
+    /// A cheap round trip (`SELECT 1`) that tells whether the store is reachable again.
+    public func probe() async throws {
+        try await client.query("SELECT 1", logger: logger)
     }
 
     private func advanceOffsets(_ batch: FlushBatch, on connection: PostgresConnection) async throws
@@ -103,9 +127,9 @@ public struct AggregateStore: Sendable {
         return batch.offsets.map(\.partition).filter { !advanced.contains($0) }.sorted()
     }
 
-    private func upsertWindows(_ windows: [WindowKey: WindowAggregate], on connection: PostgresConnection)
-        async throws
-    {
+    static func upsertWindows(
+        _ windows: [WindowKey: WindowAggregate], on connection: PostgresConnection, logger: Logger
+    ) async throws {
         guard !windows.isEmpty else { return }
         let rows = windows.sorted { $0.key < $1.key }
         var binds = PostgresBindings(capacity: 26)
@@ -144,15 +168,15 @@ public struct AggregateStore: Sendable {
             ON CONFLICT (window_start, window_seconds, model, provider, app, route, tenant, user_id, team,
                          environment, model_version, labels)
             DO UPDATE SET
-                requests = w.requests + EXCLUDED.requests,
-                errors = w.errors + EXCLUDED.errors,
+                requests = dl_sat_add(w.requests, EXCLUDED.requests),
+                errors = dl_sat_add(w.errors, EXCLUDED.errors),
                 errors_by_type = dl_counts_add(w.errors_by_type, EXCLUDED.errors_by_type),
-                late_events = w.late_events + EXCLUDED.late_events,
-                input_tokens = w.input_tokens + EXCLUDED.input_tokens,
-                output_tokens = w.output_tokens + EXCLUDED.output_tokens,
-                cached_input_tokens = w.cached_input_tokens + EXCLUDED.cached_input_tokens,
-                cache_write_tokens = w.cache_write_tokens + EXCLUDED.cache_write_tokens,
-                reasoning_tokens = w.reasoning_tokens + EXCLUDED.reasoning_tokens,
+                late_events = dl_sat_add(w.late_events, EXCLUDED.late_events),
+                input_tokens = dl_sat_add(w.input_tokens, EXCLUDED.input_tokens),
+                output_tokens = dl_sat_add(w.output_tokens, EXCLUDED.output_tokens),
+                cached_input_tokens = dl_sat_add(w.cached_input_tokens, EXCLUDED.cached_input_tokens),
+                cache_write_tokens = dl_sat_add(w.cache_write_tokens, EXCLUDED.cache_write_tokens),
+                reasoning_tokens = dl_sat_add(w.reasoning_tokens, EXCLUDED.reasoning_tokens),
                 ttft_ms = dl_hist_merge(w.ttft_ms, EXCLUDED.ttft_ms),
                 tpot_ms = dl_hist_merge(w.tpot_ms, EXCLUDED.tpot_ms),
                 latency_ms = dl_hist_merge(w.latency_ms, EXCLUDED.latency_ms),
@@ -160,14 +184,15 @@ public struct AggregateStore: Sendable {
                 output_tokens_dist = dl_hist_merge(w.output_tokens_dist, EXCLUDED.output_tokens_dist),
                 updated_at = now()
             """
-        try await query(connection, sql, binds)
+        try await query(connection, sql, binds, logger: logger)
     }
 
-    private func insertDeadLetters(_ batch: FlushBatch, on connection: PostgresConnection) async throws {
-        guard !batch.deadLetters.isEmpty else { return }
-        let letters = batch.deadLetters
+    static func insertDeadLetters(
+        _ letters: [DeadLetter], consumerGroup: String, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard !letters.isEmpty else { return }
         var binds = PostgresBindings(capacity: 12)
-        binds.append(batch.consumerGroup)
+        binds.append(consumerGroup)
         binds.append(letters.map(\.partition.topic))
         binds.append(letters.map(\.partition.partition))
         binds.append(letters.map(\.offset))
@@ -193,7 +218,7 @@ public struct AggregateStore: Sendable {
                 AS t(topic, partition, off, has_key, key_hex, ts, code, reason, has_payload, payload_hex, size)
             ON CONFLICT (consumer_group, topic, partition, "offset") DO NOTHING
             """
-        try await query(connection, sql, binds)
+        try await query(connection, sql, binds, logger: logger)
     }
 
     /// The stored next offset of each partition of `topics` for the consumer group.
@@ -211,6 +236,13 @@ public struct AggregateStore: Sendable {
     @discardableResult
     func query(_ connection: PostgresConnection, _ sql: String, _ binds: PostgresBindings) async throws
         -> PostgresRowSequence
+    {
+        try await Self.query(connection, sql, binds, logger: logger)
+    }
+
+    @discardableResult
+    static func query(_ connection: PostgresConnection, _ sql: String, _ binds: PostgresBindings, logger: Logger)
+        async throws -> PostgresRowSequence
     {
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
     }

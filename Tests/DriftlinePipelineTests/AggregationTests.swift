@@ -36,7 +36,7 @@ struct AggregationTests {
         aggregator.add(event(61), from: partition)
         aggregator.add(event(30), from: partition)  // late: window 0 after window 60 was seen
         aggregator.add(event(45), from: SourcePartition(topic: "t", partition: 1))  // not late on its own partition
-        let windows = aggregator.take()
+        let windows = aggregator.take().windows
         #expect(windows.count == 2)
         let first = try #require(windows.first { $0.key.windowStart == 0 })
         #expect(first.value.requests == 3)
@@ -47,6 +47,6 @@ struct AggregationTests {
         #expect(first.value.latencyMilliseconds.count == 3)
         // After a flush the late-event bookkeeping stays.
         aggregator.add(event(5), from: partition)
-        #expect(aggregator.take().first?.value.lateEvents == 1)
+        #expect(aggregator.take().windows.first?.value.lateEvents == 1)
     }
 }

@@ -58,7 +58,7 @@ struct CostCommandTests {
         let catalogue = try PriceCatalogue.parse(yaml: yaml)
         #expect(catalogue.histories.count == 1, "only openai's per-token entry: \(yaml)")
         // 1 M input tokens of which 400 k cached, 100 k output: 0.6 × 2.5 + 0.4 × 1.25 + 0.1 × 10 = 3 USD.
-        var costs = CostAggregator(
+        var costs = PricedCosts(
             catalogue: catalogue, dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model], labels: []))
         let start = EventTime(secondsSinceEpoch: 1_764_547_200)
         costs.add(
@@ -79,7 +79,7 @@ struct CostCommandTests {
                 prices:
                   - {provider: openai, model: gpt-test, input: 2.5, output: 10}
                 """)
-            var costs = CostAggregator(
+            var costs = PricedCosts(
                 catalogue: try PriceCatalogue.load(file: catalogue),
                 dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .team], labels: []))
             let hourAgo = EventTime(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) - 3600)

@@ -49,7 +49,7 @@ struct CostStoreTests {
             let logger = Logger(label: "test")
             let store = AggregateStore(client: client, logger: logger)
             try await Migrator().migrate(client: client, logger: logger)
-            var costs = CostAggregator(
+            var costs = PricedCosts(
                 catalogue: try Self.catalogue(),
                 dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .tenant], labels: []))
             var random = SplitMix64(seed: 42)
@@ -91,7 +91,7 @@ struct CostStoreTests {
             let logger = Logger(label: "test")
             let store = AggregateStore(client: client, logger: logger)
             try await Migrator().migrate(client: client, logger: logger)
-            var costs = CostAggregator(
+            var costs = PricedCosts(
                 catalogue: try Self.catalogue(),
                 dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .tenant], labels: []))
             costs.add(Self.event("mystery-1", at: Self.t0, tokens: .init(input: 100, output: 7)))
@@ -132,8 +132,8 @@ struct CostStoreTests {
             let catalogue = try Self.catalogue()
             try await store.syncGPUPrices(catalogue)
             let dimensions = DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .tenant], labels: [])
-            var first = CostAggregator(catalogue: catalogue, dimensions: dimensions)
-            var second = CostAggregator(catalogue: catalogue, dimensions: dimensions)
+            var first = PricedCosts(catalogue: catalogue, dimensions: dimensions)
+            var second = PricedCosts(catalogue: catalogue, dimensions: dimensions)
             first.add(
                 Self.event("llama", provider: "vllm", at: Self.t0, tenant: "a", tokens: .init(input: 200, output: 100)))
             second.add(
@@ -160,7 +160,7 @@ struct CostStoreTests {
                     name: "acme-monthly", scope: "tenant", value: "acme", period: "monthly",
                     amountUSD: Self.money("10000")),
             ])
-            var costs = CostAggregator(
+            var costs = PricedCosts(
                 catalogue: try Self.catalogue(),
                 dimensions: DimensionSet(
                     windowSeconds: 60, dimensions: [.model, .provider, .tenant, .team], labels: []))
@@ -198,7 +198,7 @@ struct CostStoreTests {
             let logger = Logger(label: "test")
             let store = AggregateStore(client: client, logger: logger)
             try await Migrator().migrate(client: client, logger: logger)
-            var costs = CostAggregator(
+            var costs = PricedCosts(
                 catalogue: try Self.catalogue(),
                 dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .team], labels: []))
             // Team x: 1 USD per day for 10 days; team y: 3 USD on day 9 only.

@@ -102,12 +102,23 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         return negative ? -units : units
     }
 
-    public static func + (a: Money, b: Money) -> Money { Money(units: a.units + b.units) }
-    public static func - (a: Money, b: Money) -> Money { Money(units: a.units - b.units) }
-    public static func += (a: inout Money, b: Money) { a.units += b.units }
+    // Sums and products saturate at the Int128 range instead of trapping: the amounts come from
+    // token counts that outside producers send, and a trap would crash ingest on every restart.
+    public static func + (a: Money, b: Money) -> Money {
+        let (sum, overflow) = a.units.addingReportingOverflow(b.units)
+        return Money(units: overflow ? (b.units > 0 ? .max : .min) : sum)
+    }
+    public static func - (a: Money, b: Money) -> Money {
+        let (difference, overflow) = a.units.subtractingReportingOverflow(b.units)
+        return Money(units: overflow ? (b.units < 0 ? .max : .min) : difference)
+    }
+    public static func += (a: inout Money, b: Money) { a = a + b }
 
-    /// `count` items at this price each (e.g. tokens × price per token).
-    public func times(_ count: Int64) -> Money { Money(units: units * Int128(count)) }
+    /// `count` items at this price each (e.g. tokens × price per token), saturating.
+    public func times(_ count: Int64) -> Money {
+        let (product, overflow) = units.multipliedReportingOverflow(by: Int128(count))
+        return Money(units: overflow ? ((units < 0) == (count < 0) ? .max : .min) : product)
+    }
 
     public static func < (a: Money, b: Money) -> Bool { a.units < b.units }
 

@@ -6,7 +6,7 @@ public import DriftlineStore
 /// There is no watermark that drops events: a late event merges into its own window (the
 /// store merges it with what was flushed before) and is counted as late. An event is late when
 /// a later window has already been seen on its partition.
-public struct WindowAggregator: Sendable {
+public struct WindowAggregator: EventAnalyser {
     public let dimensions: DimensionSet
     public private(set) var windows: [WindowKey: WindowAggregate] = [:]
     /// The latest window start seen per partition, kept across flushes.
@@ -17,6 +17,11 @@ public struct WindowAggregator: Sendable {
     }
 
     public var isEmpty: Bool { windows.isEmpty }
+    public var pendingRows: Int { windows.count }
+
+    public mutating func add(_ event: EnrichedEvent, from partition: SourcePartition) {
+        add(event.event, from: partition)
+    }
 
     public mutating func add(_ event: LLMEvent, from partition: SourcePartition) {
         let key = dimensions.key(for: event)
@@ -27,20 +32,20 @@ public struct WindowAggregator: Sendable {
     }
 
     /// Hands over the aggregates built so far and starts empty; the late-event bookkeeping stays.
-    public mutating func take() -> [WindowKey: WindowAggregate] {
+    public mutating func take() -> WindowRows {
         defer { windows = [:] }
-        return windows
+        return WindowRows(windows)
     }
 
     /// Merges aggregates back in, e.g. those of a flush that failed and will be retried.
-    public mutating func restore(_ aggregates: [WindowKey: WindowAggregate]) {
-        for (key, aggregate) in aggregates {
+    public mutating func restore(_ rows: WindowRows) {
+        for (key, aggregate) in rows.windows {
             windows[key, default: WindowAggregate()].merge(aggregate)
         }
     }
 
     /// Forgets everything, including which windows were seen (after partitions move away).
-    public mutating func reset() {
+    public mutating func discardUnstored() {
         windows = [:]
         latestWindow = [:]
     }

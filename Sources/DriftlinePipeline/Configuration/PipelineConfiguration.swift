@@ -133,12 +133,17 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         public var intervalSeconds = 2.0
         /// Flush early when this many rows (windows and cost rows) are pending.
         public var maxPendingWindows = 50_000
+        /// The deadline of every store call made by ingest (a flush, reading offsets). A flush
+        /// past it is cancelled, counted as failed and retried, so a server that stops answering
+        /// never freezes ingest; shutdown takes at most about this long.
+        public var timeoutSeconds = 30.0
 
         public init() {}
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case intervalSeconds = "interval_seconds"
             case maxPendingWindows = "max_pending_windows"
+            case timeoutSeconds = "timeout_seconds"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -146,6 +151,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
             intervalSeconds = try container.decodeIfPresent(Double.self, forKey: .intervalSeconds) ?? intervalSeconds
             maxPendingWindows =
                 try container.decodeIfPresent(Int.self, forKey: .maxPendingWindows) ?? maxPendingWindows
+            timeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? timeoutSeconds
         }
     }
 
@@ -268,6 +274,10 @@ extension PipelineConfiguration {
         if !(flush.intervalSeconds > 0 && flush.intervalSeconds <= 3600) {
             throw fail(
                 "flush.interval_seconds", "expected a number of seconds in (0, 3600], got \(flush.intervalSeconds)")
+        }
+        if !(flush.timeoutSeconds >= 1 && flush.timeoutSeconds <= 600) {
+            throw fail(
+                "flush.timeout_seconds", "expected a number of seconds in [1, 600], got \(flush.timeoutSeconds)")
         }
         if flush.maxPendingWindows < 1 {
             throw fail("flush.max_pending_windows", "expected a positive number, got \(flush.maxPendingWindows)")

@@ -15,6 +15,9 @@ public struct IngestStatistics: Sendable, Equatable {
     /// Times the partitions were paused because the store fell behind.
     public var pauses: Int64 = 0
     public var rebalances: Int64 = 0
+    /// Records consumed but not stored when their partitions were let go (a failed final flush):
+    /// the next owner reads them again from Kafka.
+    public var unstoredRecords: Int64 = 0
 
     public init() {}
 }

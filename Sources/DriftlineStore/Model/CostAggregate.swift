@@ -1,3 +1,4 @@
+import DriftlineStats
 public import DriftlineCore
 
 /// The mergeable cost figures of one window and cost-attribution key (`dl_costs`). Kept apart
@@ -27,34 +28,34 @@ public struct CostAggregate: Sendable, Equatable {
 
     /// Folds in one event with its price (nil: unpriced).
     public mutating func add(_ tokens: TokenCounts, price: ModelPrice?) {
-        requests += 1
-        inputTokens += tokens.input
-        outputTokens += tokens.output
-        cachedInputTokens += tokens.cachedInput
-        cacheWrite5mTokens += tokens.cacheWrite5m
-        cacheWrite1hTokens += tokens.cacheWrite1h
-        reasoningTokens += tokens.reasoning
+        requests.saturatingAdd(1)
+        inputTokens.saturatingAdd(tokens.input)
+        outputTokens.saturatingAdd(tokens.output)
+        cachedInputTokens.saturatingAdd(tokens.cachedInput)
+        cacheWrite5mTokens.saturatingAdd(tokens.cacheWrite5m)
+        cacheWrite1hTokens.saturatingAdd(tokens.cacheWrite1h)
+        reasoningTokens.saturatingAdd(tokens.reasoning)
         if let price {
             cost = (cost ?? .zero) + price.cost(of: tokens)
             cacheSavings += price.cacheSavings(of: tokens)
         } else {
-            unpricedRequests += 1
-            unpricedInputTokens += tokens.input
-            unpricedOutputTokens += tokens.output
+            unpricedRequests.saturatingAdd(1)
+            unpricedInputTokens.saturatingAdd(tokens.input)
+            unpricedOutputTokens.saturatingAdd(tokens.output)
         }
     }
 
     public mutating func merge(_ other: CostAggregate) {
-        requests += other.requests
-        unpricedRequests += other.unpricedRequests
-        inputTokens += other.inputTokens
-        outputTokens += other.outputTokens
-        cachedInputTokens += other.cachedInputTokens
-        cacheWrite5mTokens += other.cacheWrite5mTokens
-        cacheWrite1hTokens += other.cacheWrite1hTokens
-        reasoningTokens += other.reasoningTokens
-        unpricedInputTokens += other.unpricedInputTokens
-        unpricedOutputTokens += other.unpricedOutputTokens
+        requests.saturatingAdd(other.requests)
+        unpricedRequests.saturatingAdd(other.unpricedRequests)
+        inputTokens.saturatingAdd(other.inputTokens)
+        outputTokens.saturatingAdd(other.outputTokens)
+        cachedInputTokens.saturatingAdd(other.cachedInputTokens)
+        cacheWrite5mTokens.saturatingAdd(other.cacheWrite5mTokens)
+        cacheWrite1hTokens.saturatingAdd(other.cacheWrite1hTokens)
+        reasoningTokens.saturatingAdd(other.reasoningTokens)
+        unpricedInputTokens.saturatingAdd(other.unpricedInputTokens)
+        unpricedOutputTokens.saturatingAdd(other.unpricedOutputTokens)
         if let theirs = other.cost { cost = (cost ?? .zero) + theirs }
         cacheSavings += other.cacheSavings
     }

@@ -1,3 +1,4 @@
+import DriftlineStats
 /// The window and dimensions non-model-call spans (tools, retrieval, agents, …) are counted by.
 public struct SpanCountKey: Hashable, Sendable, Comparable {
     public var windowStart: Int64
@@ -32,7 +33,7 @@ public struct SpanCount: Sendable, Equatable {
     }
 
     public mutating func merge(_ other: SpanCount) {
-        spans += other.spans
-        errors += other.errors
+        spans.saturatingAdd(other.spans)
+        errors.saturatingAdd(other.errors)
     }
 }

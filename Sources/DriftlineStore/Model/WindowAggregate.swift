@@ -21,15 +21,15 @@ public struct WindowAggregate: Sendable, Equatable {
     public init() {}
 
     public mutating func merge(_ other: WindowAggregate) {
-        requests += other.requests
-        errors += other.errors
-        errorsByType.merge(other.errorsByType, uniquingKeysWith: +)
-        lateEvents += other.lateEvents
-        inputTokens += other.inputTokens
-        outputTokens += other.outputTokens
-        cachedInputTokens += other.cachedInputTokens
-        cacheWriteTokens += other.cacheWriteTokens
-        reasoningTokens += other.reasoningTokens
+        requests.saturatingAdd(other.requests)
+        errors.saturatingAdd(other.errors)
+        errorsByType.merge(other.errorsByType) { $0.saturatingAdding($1) }
+        lateEvents.saturatingAdd(other.lateEvents)
+        inputTokens.saturatingAdd(other.inputTokens)
+        outputTokens.saturatingAdd(other.outputTokens)
+        cachedInputTokens.saturatingAdd(other.cachedInputTokens)
+        cacheWriteTokens.saturatingAdd(other.cacheWriteTokens)
+        reasoningTokens.saturatingAdd(other.reasoningTokens)
         ttftMilliseconds.merge(other.ttftMilliseconds)
         tpotMilliseconds.merge(other.tpotMilliseconds)
         latencyMilliseconds.merge(other.latencyMilliseconds)

@@ -19,5 +19,7 @@ extension Migration {
         Migration(version: 2, name: "windows, offsets, dead letters", statements: CoreSchemaSQL.statements),
         Migration(version: 3, name: "costs, GPU prices, budgets", statements: CostSchemaSQL.statements),
         Migration(version: 4, name: "OTLP non-model-call span counts", statements: SpanCountSQL.statements),
+        Migration(version: 5, name: "saturating sums, rejected rows", statements: RobustnessSQL.statements),
+        Migration(version: 6, name: "categorical feature counts", statements: CategoryCountSQL.statements),
     ]
 }

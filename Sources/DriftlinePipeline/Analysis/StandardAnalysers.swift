@@ -1,0 +1,19 @@
+import DriftlineCore
+
+extension PipelineConfiguration {
+    /// The analysers a pipeline runs, in flush order: window aggregates, span counts, finish
+    /// reasons and, with a price catalogue, costs (with the pricing enricher before them).
+    func analysis(catalogue: PriceCatalogue?) -> (enrichers: [any EventEnricher], analysers: [any EventAnalyser]) {
+        let windowing = DimensionSet(aggregation)
+        var enrichers: [any EventEnricher] = []
+        var analysers: [any EventAnalyser] = [
+            WindowAggregator(dimensions: windowing), SpanCounter(windowing: windowing),
+            FinishReasonCounter(dimensions: windowing),
+        ]
+        if let catalogue {
+            enrichers.append(PricingEnricher(catalogue: catalogue))
+            analysers.append(CostAggregator(settings: costs, windowSeconds: aggregation.windowSeconds))
+        }
+        return (enrichers, analysers)
+    }
+}
