@@ -102,7 +102,7 @@ struct NativeJSONRecordParser {
         try scanner.expectEndOfRecord()
         try NativeJSONRecordParser.checkCrossFieldRules(
             start: start, firstToken: firstToken, end: end, seen: seen)
-        return LLMEvent(
+        let event = LLMEvent(
             requestID: requestID, traceID: traceID, spanID: spanID,
             start: start, firstToken: firstToken, end: end,
             model: model, provider: provider,
@@ -112,6 +112,11 @@ struct NativeJSONRecordParser {
             tokens: tokens, status: status, errorType: errorType, httpStatus: httpStatus,
             finishReason: finishReason, prompt: prompt, response: response, context: context,
             embedding: embedding, feedback: feedback)
+        // The event's fields are spelled as this format's keys.
+        if let violation = EventLimits.violation(in: event) {
+            throw violation.error(naming: violation.field.nativeName)
+        }
+        return event
     }
 
     private func classifyKey(_ token: JSONStringToken) -> NativeJSONKey {
