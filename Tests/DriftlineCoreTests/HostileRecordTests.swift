@@ -511,16 +511,13 @@ enum HostileFormat: String, CaseIterable, Sendable, CustomTestStringConvertible 
             if let value = values[slot] { members.append("\(json(name)):\(json(value))") }
         }
         members.append(#""labels":\#(labelsObject(values, labels))"#)
-        let counts = [
-            ("input", tokens[.input] ?? 10), ("output", tokens[.output] ?? 20),
-            ("cached_input", tokens[.cachedInput] ?? 0), ("reasoning", tokens[.reasoning] ?? 0),
-        ]
+        let cached: Int64 = tokens[.cachedInput] ?? 0
+        let reasoning: Int64 = tokens[.reasoning] ?? 0
         // Parts within their totals, so only the limit can refuse the counts.
-        let input = max(counts[0].1, counts[2].1)
-        let output = max(counts[1].1, counts[3].1)
+        let input = max(tokens[.input] ?? 10, cached)
+        let output = max(tokens[.output] ?? 20, reasoning)
         members.append(
-            #""tokens":{"input":\#(input),"output":\#(output),"cached_input":\#(counts[2].1),"reasoning":\#(counts[3].1)}"#
-        )
+            #""tokens":{"input":\#(input),"output":\#(output),"cached_input":\#(cached),"reasoning":\#(reasoning)}"#)
         return Array("{\(members.joined(separator: ","))}".utf8)
     }
 
