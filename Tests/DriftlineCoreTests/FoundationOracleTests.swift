@@ -10,16 +10,17 @@ struct FoundationOracleTests {
     @Test func decodesWhatFoundationWrites() throws {
         var generator = SeededGenerator(seed: 11)
         for _ in 0..<1500 {
-            let prompt = RoundTripTests.randomString(&generator, maxLength: 80)
-            let tenant = RoundTripTests.randomString(&generator)
+            let prompt = RoundTripTests.randomString(&generator, maxLength: 80, text: true)
+            let tenant = RoundTripTests.randomString(&generator, maxLength: 16)
+            let label = RoundTripTests.randomString(&generator)
             let score = Double(bitPattern: UInt64.random(in: 0...0x7FEF_FFFF_FFFF_FFFF, using: &generator))
             let smallScore = Double.random(in: -1...1, using: &generator)
             let embedding = (0..<8).map { _ in Double(Float.random(in: -10...10, using: &generator)) }
-            let input = Int64.random(in: 0...Int64.max, using: &generator)
+            let input = Int64.random(in: 0...EventLimits.maxTokenCount, using: &generator)
             let startMilliseconds = Double(Int64.random(in: 0...4_000_000_000_000, using: &generator)) / 8
             let object: [String: Any] = [
                 "model": "gpt-4o", "start": startMilliseconds, "end": "9999-12-31T23:59:59Z",
-                "prompt": prompt, "tenant": tenant, "labels": [tenant: prompt],
+                "prompt": prompt, "tenant": tenant, "labels": [tenant: label],
                 "tokens": ["input": NSNumber(value: input)], "embedding": embedding,
                 "feedback": ["score": Bool.random(using: &generator) ? score : smallScore],
             ]
@@ -27,7 +28,7 @@ struct FoundationOracleTests {
             let event = try NativeJSONDecoder().decode(Array(data))
             #expect(event.prompt == prompt)
             #expect(event.dimensions.tenant == tenant)
-            #expect(event.dimensions.labels == [tenant: prompt])
+            #expect(event.dimensions.labels == [tenant: label])
             #expect(event.tokens.input == input)
             #expect(event.embedding == embedding.map { Float($0) })
             let expectedScore = (object["feedback"] as? [String: Double])?["score"]

@@ -4,11 +4,14 @@ import Testing
 
 @Suite("Encoder → decoder round trips")
 struct RoundTripTests {
-    static func randomString(_ generator: inout SeededGenerator, maxLength: Int = 24) -> String {
-        let pool: [Character] = [
-            "a", "Z", "0", " ", "-", "_", "/", "\"", "\\", "\n", "\t", "\r", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}",
-            "é", "ß", "€", "中", "😀", "\u{10FFFF}", "\u{2028}", "{", "}", ":", ",",
+    /// A random key, id or dimension value; `text` for prompt, response, context or a comment,
+    /// which may also hold control characters other than NUL (`EventLimits`).
+    static func randomString(_ generator: inout SeededGenerator, maxLength: Int = 24, text: Bool = false) -> String {
+        let keyPool: [Character] = [
+            "a", "Z", "0", " ", "-", "_", "/", "\"", "\\", "é", "ß", "€", "中", "😀", "\u{10FFFF}", "\u{2028}", "{",
+            "}", ":", ",", "\u{A0}",
         ]
+        let pool = text ? keyPool + ["\n", "\t", "\r", "\u{1}", "\u{1F}", "\u{7F}", "\u{85}"] : keyPool
         let length = Int.random(in: 0...maxLength, using: &generator)
         return String((0..<length).map { _ in pool.randomElement(using: &generator)! })
     }
@@ -26,15 +29,16 @@ struct RoundTripTests {
         let firstToken = maybe { generator in
             start.advanced(byMicroseconds: Int64.random(in: 0...end.microseconds(since: start), using: &generator))
         }
-        let input = Int64.random(in: 0...Int64.max / 4, using: &generator)
+        let input = Int64.random(in: 0...EventLimits.maxTokenCount, using: &generator)
         let cachedInput = Int64.random(in: 0...input, using: &generator)
         let output = Int64.random(in: 0...1_000_000, using: &generator)
         var labels: [String: String] = [:]
         for _ in 0..<Int.random(in: 0...3, using: &generator) {
-            labels[randomString(&generator)] = randomString(&generator)
+            // Keys of at most 16 characters: 64 bytes even if all take four.
+            labels[randomString(&generator, maxLength: 16)] = randomString(&generator)
         }
         return LLMEvent(
-            requestID: maybe { randomString(&$0, maxLength: 40) },
+            requestID: maybe { randomString(&$0, maxLength: 32) },
             traceID: maybe { randomString(&$0) }, spanID: maybe { randomString(&$0) },
             start: start, firstToken: firstToken, end: end,
             model: "m" + randomString(&generator),
@@ -51,10 +55,10 @@ struct RoundTripTests {
             errorType: maybe { randomString(&$0) },
             httpStatus: maybe { Int.random(in: 100...599, using: &$0) },
             finishReason: maybe { randomString(&$0) },
-            prompt: maybe { randomString(&$0, maxLength: 300) },
-            response: maybe { randomString(&$0, maxLength: 300) },
+            prompt: maybe { randomString(&$0, maxLength: 300, text: true) },
+            response: maybe { randomString(&$0, maxLength: 300, text: true) },
             context: maybe { generator in
-                (0..<Int.random(in: 0...3, using: &generator)).map { _ in randomString(&generator) }
+                (0..<Int.random(in: 0...3, using: &generator)).map { _ in randomString(&generator, text: true) }
             },
             embedding: maybe { generator in
                 (0..<Int.random(in: 0...20, using: &generator)).map { _ in
@@ -74,7 +78,7 @@ struct RoundTripTests {
                         ? Double(bitPattern: UInt64.random(in: 0...0x7FEF_FFFF_FFFF_FFFF, using: &generator))
                             * (Bool.random(using: &generator) ? 1 : -1) : nil,
                     label: Bool.random(using: &generator) ? randomString(&generator) : nil,
-                    comment: Bool.random(using: &generator) ? randomString(&generator) : nil)
+                    comment: Bool.random(using: &generator) ? randomString(&generator, text: true) : nil)
             })
     }
 

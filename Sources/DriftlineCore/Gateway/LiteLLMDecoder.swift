@@ -218,19 +218,20 @@ struct LiteLLMPayload {
         if modelGroup != nil, model != deployment { labels["deployment_model"] = deployment }
 
         var tokens = TokenCounts()
+        var usagePath = "usage"
         if cacheHit == true {
             // Served from LiteLLM's cache: no provider processed a token (LiteLLM logs the
             // cached response's usage but a response_cost of 0).
             labels["cache_hit"] = "true"
         } else {
             let usage = response?.usage ?? metadata.usage ?? ChatCompletionUsage()
-            let path = response?.usage != nil ? "response.usage" : "metadata.usage_object"
+            usagePath = response?.usage != nil ? "response.usage" : "metadata.usage_object"
             tokens = try usage.tokenCounts(
-                path: path, promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0)
+                path: usagePath, promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0)
         }
 
         let failed = status == .error
-        return LLMEvent(
+        let event = LLMEvent(
             requestID: id, traceID: traceID, spanID: nil,
             start: start, firstToken: firstToken, end: end,
             model: model, provider: provider,
@@ -244,6 +245,47 @@ struct LiteLLMPayload {
             finishReason: failed ? nil : response?.finishReason,
             prompt: prompt,
             response: failed ? nil : response?.content ?? responseText)
+        if let violation = EventLimits.violation(in: event) {
+            throw violation.error(naming: name(of: violation.field, usagePath: usagePath))
+        }
+        return event
+    }
+
+    /// Where in the payload an event field came from, for the error of a limit it breaks.
+    func name(of field: EventField, usagePath: String) -> String {
+        switch field {
+        case .requestID: "id"
+        case .traceID: "trace_id"
+        case .model: modelGroup != nil ? "model_group" : "model"
+        case .provider: "custom_llm_provider"
+        case .app: "metadata.user_api_key_alias"
+        case .route: "metadata.user_api_key_request_route"
+        case .tenant: "metadata.user_api_key_org_id"
+        case .user: endUser != nil ? "end_user" : "metadata.user_api_key_end_user_id"
+        case .team: "metadata.user_api_key_team_id"
+        case .environment: "request_tags (environment:…)"
+        case .modelVersion: "response.model"
+        case .label(let key), .labelKey(let key):
+            switch key {
+            case "api_key_hash": "metadata.user_api_key_hash"
+            case "key_user_id": "metadata.user_api_key_user_id"
+            case "team_alias": "metadata.user_api_key_team_alias"
+            case "session_id", "call_type", "request_tags", "cache_hit": key
+            case "deployment_model": "model"
+            default: "request_tags (\(EventLimits.quoted(key)):…)"
+            }
+        case .labels, .dimensions: "request_tags and metadata"
+        case .errorType: "error_information.error_class"
+        case .finishReason: "response.choices[0].finish_reason"
+        case .prompt: "messages"
+        case .response: "response"
+        case .inputTokens: "prompt_tokens"
+        case .outputTokens: "completion_tokens"
+        case .cachedInputTokens: "\(usagePath).prompt_tokens_details.cached_tokens"
+        case .cacheWriteTokens, .cacheWrite1hTokens: "\(usagePath).cache_creation_input_tokens"
+        case .reasoningTokens: "\(usagePath).completion_tokens_details.reasoning_tokens"
+        default: field.nativeName
+        }
     }
 }
 

@@ -166,7 +166,7 @@ struct OpenAIChatRecord {
         }
         let failed = response.isError || (httpStatus ?? 200) >= 400
         let tokens = try (response.usage ?? ChatCompletionUsage()).tokenCounts(path: "response.usage")
-        return LLMEvent(
+        let event = LLMEvent(
             requestID: response.id, traceID: traceID, spanID: spanID,
             start: start, firstToken: firstToken, end: end,
             model: model, provider: provider ?? "openai",
@@ -179,5 +179,27 @@ struct OpenAIChatRecord {
             finishReason: failed ? nil : response.finishReason,
             prompt: prompt,
             response: failed ? nil : response.content)
+        if let violation = EventLimits.violation(in: event) { throw violation.error(naming: name(of: violation.field)) }
+        return event
+    }
+
+    /// Where in the record an event field came from, for the error of a limit it breaks.
+    func name(of field: EventField) -> String {
+        switch field {
+        case .requestID: "response.id"
+        case .model: requestModel != nil ? "request.model" : "response.model"
+        case .user: user != nil ? "user" : "request.user"
+        case .modelVersion: "response.model"
+        case .errorType: "response.error"
+        case .finishReason: "response.choices[0].finish_reason"
+        case .prompt: "request.messages"
+        case .response: "response.choices[0].message.content"
+        case .inputTokens: "response.usage.prompt_tokens"
+        case .outputTokens: "response.usage.completion_tokens"
+        case .cachedInputTokens: "response.usage.prompt_tokens_details.cached_tokens"
+        case .cacheWriteTokens, .cacheWrite1hTokens: "response.usage.cache_creation_input_tokens"
+        case .reasoningTokens: "response.usage.completion_tokens_details.reasoning_tokens"
+        default: field.nativeName
+        }
     }
 }

@@ -102,7 +102,7 @@ struct NativeJSONRecordParser {
         try scanner.expectEndOfRecord()
         try NativeJSONRecordParser.checkCrossFieldRules(
             start: start, firstToken: firstToken, end: end, seen: seen)
-        return LLMEvent(
+        let event = LLMEvent(
             requestID: requestID, traceID: traceID, spanID: spanID,
             start: start, firstToken: firstToken, end: end,
             model: model, provider: provider,
@@ -112,6 +112,11 @@ struct NativeJSONRecordParser {
             tokens: tokens, status: status, errorType: errorType, httpStatus: httpStatus,
             finishReason: finishReason, prompt: prompt, response: response, context: context,
             embedding: embedding, feedback: feedback)
+        // The event's fields are spelled as this format's keys.
+        if let violation = EventLimits.violation(in: event) {
+            throw violation.error(naming: violation.field.nativeName)
+        }
+        return event
     }
 
     private func classifyKey(_ token: JSONStringToken) -> NativeJSONKey {
@@ -459,15 +464,5 @@ struct NativeJSONRecordParser {
         default:
             throw scanner.wrongType("feedback.score", "a number or null")
         }
-    }
-}
-
-extension DecodeError {
-    /// Attaches the field being parsed to a syntax error raised below it.
-    func inField(_ name: String?) -> DecodeError {
-        guard field == nil, let name else { return self }
-        var copy = self
-        copy.field = name
-        return copy
     }
 }

@@ -152,11 +152,18 @@ struct GenAISpanMapper: OTLPSpanSink {
         let environment = try scalar(.environment) ?? ""
 
         guard isModelCall else {
-            batch.otherSpans.append(
-                OTLPSpanSummary(
-                    operation: operation ?? OTLPSpanSummary.otherOperation, app: app, environment: environment,
-                    start: start, isError: isError))
+            let summary = OTLPSpanSummary(
+                operation: operation ?? OTLPSpanSummary.otherOperation, app: app, environment: environment,
+                start: start, isError: isError)
+            if let violation = EventLimits.violation(in: summary) { throw fail(violation) }
+            batch.otherSpans.append(summary)
             if keepText && !documents.isEmpty {
+                // Checked here, where they are read: they join model calls' context in `finish`.
+                for (index, document) in documents {
+                    if let problem = EventLimits.textProblem(document) {
+                        throw fail(LimitViolation(.context(index), problem))
+                    }
+                }
                 retrievals.append(
                     Retrieval(traceID: traceID, start: start, end: end, documents: Self.joinedInOrder(documents)))
             }
@@ -208,6 +215,7 @@ struct GenAISpanMapper: OTLPSpanSink {
             if !prompts.isEmpty { event.prompt = Self.joinedInOrder(prompts).joined(separator: "\n") }
             if !responses.isEmpty { event.response = Self.joinedInOrder(responses).joined(separator: "\n") }
         }
+        if let violation = EventLimits.violation(in: event) { throw fail(violation) }
         batch.events.append(event)
     }
 
@@ -316,6 +324,14 @@ struct GenAISpanMapper: OTLPSpanSink {
     private func present(_ field: Field) -> Bool { lookup(field.rawValue) != nil }
 
     private func key(_ field: Field) -> String { lookup(field.rawValue).map { record.string($0.key) } ?? "\(field)" }
+
+    /// The attribute key a label was read from (`operation` is the operation's own).
+    private func key(label: String) -> String {
+        guard label != "operation", let offset = mapping.labelNames.firstIndex(of: label),
+            let attribute = lookup(Field.labelBase + offset)
+        else { return key(.operation) }
+        return record.string(attribute.key)
+    }
 
     /// A string attribute. `cached`: a value that repeats from span to span (model, provider,
     /// dimensions), made through the decoder's string cache; ids and other one-off values are not.
@@ -478,8 +494,49 @@ struct GenAISpanMapper: OTLPSpanSink {
         return DecodeError(
             code, field: path + (isAttribute ? ".attributes[\(field.debugDescription)]" : ".\(field)"),
             reason:
-                "\(path) (span \(spanHexID.map { $0 + " " } ?? "")\(record.string(spanName).debugDescription)): \(message)"
+                "\(path) (span \(spanHexID.map { $0 + " " } ?? "")\(EventLimits.quoted(record.string(spanName)))): \(message)"
         )
+    }
+
+    /// A limit of `EventLimits` broken, named by the attribute the value came from.
+    private func fail(_ violation: LimitViolation) -> DecodeError {
+        let name = name(of: violation.field)
+        return fail(violation.code, name, "\(name) \(violation.detail)")
+    }
+
+    private func name(of field: EventField) -> String {
+        switch field {
+        case .requestID: key(.requestID)
+        case .traceID: hexIDs ? "traceId" : "trace_id"
+        case .spanID: hexIDs ? "spanId" : "span_id"
+        case .model: key(.model)
+        case .provider: key(.provider)
+        case .app: key(.app)
+        case .route: key(.route)
+        case .tenant: key(.tenant)
+        case .user: key(.user)
+        case .team: key(.team)
+        case .environment: key(.environment)
+        case .modelVersion: key(.modelVersion)
+        case .operation: key(.operation)
+        case .errorType: key(.errorType)
+        case .finishReason: key(.finishReason)
+        case .label(let label), .labelKey(let label): key(label: label)
+        case .labels, .dimensions, .feedbackLabel, .feedbackComment: "attributes"
+        case .prompt: Self.pattern(mapping.promptContent)
+        case .response: Self.pattern(mapping.responseContent)
+        case .context: Self.pattern(mapping.retrievalDocuments)
+        case .inputTokens: key(.inputTokens)
+        case .outputTokens: key(.outputTokens)
+        case .cachedInputTokens: key(.cachedInputTokens)
+        case .cacheWriteTokens, .cacheWrite1hTokens: key(.cacheWriteTokens)
+        case .reasoningTokens: key(.reasoningTokens)
+        }
+    }
+
+    /// `gen_ai.prompt.<n>.content`.
+    private static func pattern(_ key: IndexedKey) -> String {
+        String(decoding: key.prefix, as: UTF8.self) + "<n>" + String(decoding: key.suffix, as: UTF8.self)
     }
 
     private func describe(_ value: WireValue) -> String {

@@ -36,6 +36,18 @@ public struct DecodeError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidValue = Code("invalidValue")
         /// A number too large for its type, e.g. `1e999`.
         public static let nonFinite = Code("nonFinite")
+
+        // The documented limits of every event (`EventLimits`, docs/limits.md).
+        /// A string longer than its documented limit in bytes (docs/limits.md).
+        public static let valueTooLong = Code("valueTooLong")
+        /// A control character in a key, id or dimension value, or NUL in text.
+        public static let controlCharacter = Code("controlCharacter")
+        /// A token count over `EventLimits.maxTokenCount`.
+        public static let tokenCountTooLarge = Code("tokenCountTooLarge")
+        /// More labels than `EventLimits.maxLabelCount`.
+        public static let tooManyLabels = Code("tooManyLabels")
+        /// Dimension values and labels together over `EventLimits.maxKeyBytes`.
+        public static let keyTooLong = Code("keyTooLong")
     }
 
     public var code: Code
