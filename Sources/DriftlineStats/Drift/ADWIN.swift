@@ -271,6 +271,9 @@ public struct ADWIN: Sendable, Hashable {
             var n1 = count
             var u0 = 0.0
             var u1 = sum
+            // Constant over a pass (River recomputes them for every cut; the values are the same).
+            let deltaPrime = log(2 * log(count) / configuration.delta)
+            let windowVariance = m2 / count
             // Cuts between buckets, from the oldest bucket to the newest; the cut after the newest
             // bucket (an empty W1) is not tried.
             scan: for row in stride(from: rowCounts.count - 1, through: 0, by: -1) {
@@ -283,7 +286,11 @@ public struct ADWIN: Sendable, Hashable {
                     u0 += bucketTotals[base + k]
                     u1 -= bucketTotals[base + k]
                     if row == 0 && k == entries - 1 { break scan }
-                    if n1 >= minLength && n0 >= minLength && cutHolds(n0: n0, n1: n1, meanGap: u0 / n0 - u1 / n1) {
+                    if n1 >= minLength && n0 >= minLength
+                        && cutHolds(
+                            n0: n0, n1: n1, meanGap: u0 / n0 - u1 / n1, deltaPrime: deltaPrime,
+                            windowVariance: windowVariance)
+                    {
                         rescan = true
                         cutFound = true
                         if count > 0 {
@@ -302,11 +309,12 @@ public struct ADWIN: Sendable, Hashable {
     }
 
     /// River's ε_cut (see the type's documentation) against the gap between the sub-window means.
-    private func cutHolds(n0: Double, n1: Double, meanGap: Double) -> Bool {
+    /// `deltaPrime` is `ln(2 ln(n) / δ)` and `windowVariance` is `m2 / n` for the current window.
+    @inline(__always)
+    private func cutHolds(n0: Double, n1: Double, meanGap: Double, deltaPrime: Double, windowVariance: Double) -> Bool {
         let minLength = Double(configuration.minWindowLength)
-        let deltaPrime = log(2 * log(count) / configuration.delta)
         let m = 1 / (n0 - minLength + 1) + 1 / (n1 - minLength + 1)
-        let epsilon = (2 * m * (m2 / count) * deltaPrime).squareRoot() + 2.0 / 3.0 * deltaPrime * m
+        let epsilon = (2 * m * windowVariance * deltaPrime).squareRoot() + 2.0 / 3.0 * deltaPrime * m
         return abs(meanGap) > epsilon
     }
 }
