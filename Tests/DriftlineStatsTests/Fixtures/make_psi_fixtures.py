@@ -11,8 +11,9 @@
 
 Re-run with:
     pip install "evidently==0.7.23" "pandas<3"
-    python3 Tests/DriftlineStatsTests/Fixtures/make_psi_fixtures.py
-CI never runs this; PopulationStabilityIndexTests read the committed JSON.
+    PYTHONHASHSEED=0 python3 Tests/DriftlineStatsTests/Fixtures/make_psi_fixtures.py
+(Evidently sums categorical bins in a set's order, so without a fixed hash seed the last digit of a
+categorical PSI varies between runs.) CI never runs this; PopulationStabilityIndexTests read the committed JSON.
 """
 
 import json
