@@ -22,6 +22,11 @@ start)
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
+    # Every role is trusted except driftline_password_test, which must give its password
+    # (SCRAM): the start-up tests use it to see a wrong password refused.
+    hba="$dir/data/pg_hba.conf"
+    { echo "host all driftline_password_test 127.0.0.1/32 scram-sha-256"; cat "$hba"; } >"$hba.new"
+    as_owner cp "$hba.new" "$hba"; rm -f "$hba.new"
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }

@@ -18,10 +18,24 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("driftline.run", level: logLevel)
-        let configuration = try PipelineConfiguration.load(file: config)
-        let url = try configuration.databaseURL()
+        try await CommandFailure.reporting {
+            // In order of cost, so that a mistake is reported before anything waits: the file,
+            // then what needs neither Kafka nor PostgreSQL, then PostgreSQL itself.
+            let configuration = try PipelineConfiguration.load(file: config)
+            try configuration.checkWithoutDatabase()
+            let startup = try DatabaseStartup(configuration: configuration)
+            try await Interrupted.onSignals(during: "waiting for PostgreSQL at \(startup.url.address)") {
+                try await startup.waitUntilReachable(logger: logger)
+            }
+            try await runServices(configuration: configuration, url: startup.url, logger: logger)
+        }
+    }
+
+    private func runServices(configuration: PipelineConfiguration, url: DatabaseURL, logger: Logger) async throws {
         let client = PostgresClient(
-            configuration: try url.clientConfiguration(maximumConnections: configuration.postgres.maxConnections),
+            configuration: try url.clientConfiguration(
+                maximumConnections: configuration.postgres.maxConnections,
+                connectTimeout: configuration.postgres.connectTimeout),
             backgroundLogger: logger)
         let store = AggregateStore(client: client, logger: logger)
         let pipeline = IngestPipeline(configuration: configuration, store: store, logger: logger)
