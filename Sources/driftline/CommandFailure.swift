@@ -19,17 +19,17 @@ enum CommandFailure {
         do {
             try await body()
         } catch let error as ConfigurationError {
-            throw exit(configuration, "\(error)")
+            throw fail(configuration, "\(error)")
         } catch let error as PriceCatalogueError {
-            throw exit(configuration, "\(error)")
+            throw fail(configuration, "\(error)")
         } catch let error as ConnectionFailure {
-            throw exit(error.kind == .permanent ? configuration : unavailable, "\(error)")
+            throw fail(error.kind == .permanent ? configuration : unavailable, "\(error)")
         } catch let interrupted as Interrupted {
-            throw exit(128 + interrupted.signal, "\(interrupted)")
+            throw fail(128 + interrupted.signal, "\(interrupted)")
         }
     }
 
-    private static func exit(_ status: Int32, _ message: String) -> ExitCode {
+    private static func fail(_ status: Int32, _ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(DatabaseURL.redacted(message))\n".utf8))
         return ExitCode(status)
     }

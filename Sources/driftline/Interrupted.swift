@@ -51,6 +51,15 @@ private final class ReceivedSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var number: Int32?
 
-    func set(_ value: Int32) { lock.withLock { number = value } }
-    var value: Int32? { lock.withLock { number } }
+    func set(_ value: Int32) {
+        lock.lock()
+        number = value
+        lock.unlock()
+    }
+
+    var value: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return number
+    }
 }

@@ -41,15 +41,19 @@ struct RunCommand: AsyncParsableCommand {
         let pipeline = IngestPipeline(configuration: configuration, store: store, logger: logger)
         // Shutdown goes in reverse order: the pipeline stops and flushes first, then the
         // Postgres client it flushes through.
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: client),
-                    .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        try await group.run()
+        var group = ServiceGroupConfiguration(
+            services: [
+                .init(service: client),
+                .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        // A signal must end the process even when the pipeline is stuck where it does not
+        // listen for a graceful shutdown (migrating against a server that went away after the
+        // start-up check): after this long the services are cancelled. Below compose's 30 s
+        // stop_grace_period; what was not flushed is re-read from the stored offsets.
+        group.maximumGracefulShutdownDuration = .seconds(25)
+        try await ServiceGroup(configuration: group).run()
     }
 }
 

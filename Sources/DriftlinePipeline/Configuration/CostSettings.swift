@@ -1,4 +1,4 @@
-import DriftlineCore
+public import DriftlineCore
 
 extension PipelineConfiguration {
     /// `costs:` — the price catalogue, the dimensions cost is attributed by, and budgets.
