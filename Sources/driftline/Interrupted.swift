@@ -39,7 +39,12 @@ struct Interrupted: Error, CustomStringConvertible {
             Glibc.signal(SIGTERM, SIG_DFL)
         }
         do {
-            return try await task.value
+            let value = try await task.value
+            // A signal that came as the task finished is not lost.
+            if let number = received.value { throw Interrupted(signal: number, during: during) }
+            return value
+        } catch let error as Interrupted {
+            throw error
         } catch {
             if let number = received.value { throw Interrupted(signal: number, during: during) }
             throw error

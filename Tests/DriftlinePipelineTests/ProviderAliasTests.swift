@@ -70,7 +70,7 @@ struct ProviderAliasTests {
         ("gcp.gemini", "gemini-2.5-flash"), ("gcp.gen_ai", "gemini-2.5-flash"), ("gcp.vertex_ai", "gemini-2.5-flash"),
         ("Google", "gemini-2.5-flash"), ("openai", "o3-mini"), ("azure.ai.openai", "o3-mini"),
         ("anthropic", "claude-haiku-4-5"),
-        ("x_ai", "grok-3"), ("mistral_ai", "mistral-large-latest"), ("deepseek", "deepseek-chat"),
+        ("x_ai", "grok-4.3"), ("mistral_ai", "mistral-large-latest"), ("deepseek", "deepseek-chat"),
     ])
     func wellKnownOpenTelemetryProvidersArePriced(provider: String, model: String) throws {
         let catalogue = try Self.shippedCatalogue()

@@ -55,7 +55,7 @@ public struct DatabaseStartup: Sendable {
                     var failure = error
                     if retryFor > .zero {
                         failure.cause +=
-                            "; gave up after \(attempt) attempts "
+                            "; gave up after \(attempt == 1 ? "1 attempt" : "\(attempt) attempts") "
                             + "(postgres.startup_retry_seconds: \(retryFor.components.seconds))"
                     }
                     throw failure
