@@ -1,4 +1,4 @@
-public import DriftlineStore
+import DriftlineStore
 
 extension PipelineConfiguration {
     /// `postgres:` — where the aggregates are stored, and how long to wait for the server.

@@ -60,10 +60,11 @@ public struct DatabaseStartup: Sendable {
                     }
                     throw failure
                 }
-                logger.warning(
+                let countdown =
                     "PostgreSQL at \(url.address) is not reachable: \(error.cause); retrying in "
-                        + "\(ConnectionFailure.seconds(delay)) (attempt \(attempt + 1), giving up in "
-                        + "\(ConnectionFailure.seconds(roundedUp(left))))")
+                    + "\(ConnectionFailure.seconds(delay)) (attempt \(attempt + 1), giving up in "
+                    + "\(ConnectionFailure.seconds(roundedUp(left))))"
+                logger.warning("\(countdown)")
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, maximumDelay)
                 attempt += 1

@@ -94,7 +94,7 @@ extension ConnectionFailure {
         }
     }
 
-    static func seconds(_ duration: Duration) -> String {
+    public static func seconds(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         if attoseconds == 0 { return "\(seconds) s" }
         return String(format: "%.1f s", Double(seconds) + Double(attoseconds) / 1e18)

@@ -31,7 +31,7 @@ struct MisconfigurationStartupTests {
         try await Self.expectRunFails(
             config: config,
             message:
-                "\(config): line 3, column 1: not valid YAML: did not find expected ',' or ']' "
+                "\(config): line 3, column 9: not valid YAML: did not find expected ',' or ']' "
                 + "(while parsing a flow sequence, line 2, column 12)")
     }
 
