@@ -30,7 +30,7 @@ enum CommandFailure {
     }
 
     private static func fail(_ status: Int32, _ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(DatabaseURL.redacted(message))\n".utf8))
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         return ExitCode(status)
     }
 }
