@@ -30,6 +30,11 @@ start)
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
+    # Every role is trusted except driftline_password_test, which must give its password
+    # (SCRAM): the start-up tests use it to see a wrong password refused.
+    hba="$dir/data/pg_hba.conf"
+    { echo "host all driftline_password_test 127.0.0.1/32 scram-sha-256"; cat "$hba"; } >"$hba.new"
+    as_owner cp "$hba.new" "$hba"; rm -f "$hba.new"
     echo "$port" >"$dir/port"
     start_server "$port"
     echo "export POSTGRES_HOSTNAME=127.0.0.1 POSTGRES_PORT=$port POSTGRES_USER=postgres POSTGRES_DB=postgres POSTGRES_PASSWORD="

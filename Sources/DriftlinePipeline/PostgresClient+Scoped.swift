@@ -4,11 +4,13 @@ public import PostgresNIO
 
 /// Runs `body` with a running `PostgresClient` for `url`, and shuts the client down afterwards.
 public func withPostgresClient<T: Sendable>(
-    url: DatabaseURL, maximumConnections: Int = 4, logger: Logger,
+    url: DatabaseURL, maximumConnections: Int = 4, connectTimeout: Duration = .seconds(10), logger: Logger,
     _ body: @Sendable (PostgresClient) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(
-        configuration: try url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        configuration: try url.clientConfiguration(
+            maximumConnections: maximumConnections, connectTimeout: connectTimeout),
+        backgroundLogger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }
         defer { group.cancelAll() }

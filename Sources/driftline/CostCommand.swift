@@ -35,19 +35,16 @@ struct CostReportCommand: AsyncParsableCommand {
         guard dimensions.contains(by) || (by.hasPrefix("label:") && by.count > 6) else {
             throw ValidationError("--by: expected one of \(dimensions.joined(separator: ", ")) or label:KEY, got \(by)")
         }
-        var configuration = PipelineConfiguration()
-        if let config {
-            configuration = try PipelineConfiguration.load(file: config)
-        } else {
-            try configuration.applyEnvironment(ProcessInfo.processInfo.environment)
-        }
         let logger = makeLogger("driftline.cost", level: .warning)
         let now = Int64(Date().timeIntervalSince1970) + 1
         let by = self.by
-        let rows = try await withPostgresClient(url: try configuration.databaseURL(), logger: logger) { client in
-            try await AggregateStore(client: client, logger: logger).spend(by: by, from: now - seconds, to: now)
+        try await CommandFailure.reporting {
+            let configuration = try PipelineConfiguration.load(optionalFile: config)
+            let rows = try await withReachablePostgresClient(configuration: configuration, logger: logger) { client in
+                try await AggregateStore(client: client, logger: logger).spend(by: by, from: now - seconds, to: now)
+            }
+            print(CostReport.render(rows, dimension: by, title: "spend by \(by), last \(since)"))
         }
-        print(CostReport.render(rows, dimension: by, title: "spend by \(by), last \(since)"))
     }
 
     static func parseDuration(_ text: String) -> Int64? {

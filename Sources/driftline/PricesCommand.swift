@@ -68,12 +68,11 @@ struct PricesCheckCommand: AsyncParsableCommand {
     var offline = false
 
     func run() async throws {
-        var configuration = PipelineConfiguration()
-        if let config {
-            configuration = try PipelineConfiguration.load(file: config)
-        } else {
-            try configuration.applyEnvironment(ProcessInfo.processInfo.environment)
-        }
+        try await CommandFailure.reporting { try await check() }
+    }
+
+    private func check() async throws {
+        let configuration = try PipelineConfiguration.load(optionalFile: config)
         let file = catalogue ?? configuration.costs.catalogue ?? "pipelines/prices.yaml"
         let prices = try PriceCatalogue.load(file: file)
         let entries = prices.histories.reduce(0) { $0 + $1.entries.count }
@@ -83,8 +82,7 @@ struct PricesCheckCommand: AsyncParsableCommand {
         }
         if offline { return }
         let logger = makeLogger("driftline.prices", level: .warning)
-        let url = try configuration.databaseURL()
-        let unpriced = try await withPostgresClient(url: url, logger: logger) { client in
+        let unpriced = try await withReachablePostgresClient(configuration: configuration, logger: logger) { client in
             let store = AggregateStore(client: client, logger: logger)
             let since = Int64(Date().timeIntervalSince1970) - 86_400
             return try await store.unpricedModels(since: since)

@@ -18,24 +18,42 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("driftline.run", level: logLevel)
-        let configuration = try PipelineConfiguration.load(file: config)
-        let url = try configuration.databaseURL()
+        try await CommandFailure.reporting {
+            // In order of cost, so that a mistake is reported before anything waits: the file,
+            // then what needs neither Kafka nor PostgreSQL, then PostgreSQL itself.
+            let configuration = try PipelineConfiguration.load(file: config)
+            try configuration.checkWithoutDatabase()
+            let startup = try DatabaseStartup(configuration: configuration)
+            try await Interrupted.onSignals(during: "waiting for PostgreSQL at \(startup.url.address)") {
+                try await startup.waitUntilReachable(logger: logger)
+            }
+            try await runServices(configuration: configuration, url: startup.url, logger: logger)
+        }
+    }
+
+    private func runServices(configuration: PipelineConfiguration, url: DatabaseURL, logger: Logger) async throws {
         let client = PostgresClient(
-            configuration: try url.clientConfiguration(maximumConnections: configuration.postgres.maxConnections),
+            configuration: try url.clientConfiguration(
+                maximumConnections: configuration.postgres.maxConnections,
+                connectTimeout: configuration.postgres.connectTimeout),
             backgroundLogger: logger)
         let store = AggregateStore(client: client, logger: logger)
         let pipeline = IngestPipeline(configuration: configuration, store: store, logger: logger)
         // Shutdown goes in reverse order: the pipeline stops and flushes first, then the
         // Postgres client it flushes through.
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: client),
-                    .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        try await group.run()
+        var group = ServiceGroupConfiguration(
+            services: [
+                .init(service: client),
+                .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        // A signal must end the process even when the pipeline is stuck where it does not
+        // listen for a graceful shutdown (migrating against a server that went away after the
+        // start-up check): after this long the services are cancelled. Below compose's 30 s
+        // stop_grace_period; what was not flushed is re-read from the stored offsets.
+        group.maximumGracefulShutdownDuration = .seconds(25)
+        try await ServiceGroup(configuration: group).run()
     }
 }
 

@@ -205,18 +205,17 @@ struct OwnPostgres {
 
     @discardableResult
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw OwnPostgresError(message: "test-postgres.sh \(arguments.joined(separator: " ")) failed")
+        // Not Foundation's Process: on Linux it learns that a child ended when a descriptor the
+        // child inherited closes, and the server that `start` launches keeps it open for good.
+        // Output goes to a file for the same reason.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("own-pg-\(UUID()).out")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let command = (["/bin/bash", script] + arguments).joined(separator: " ") + " > \(output.path)"
+        let status = system(command)
+        guard status == 0 else {
+            throw OwnPostgresError(message: "test-postgres.sh \(arguments.joined(separator: " ")) failed (\(status))")
         }
-        return String(decoding: data, as: UTF8.self)
+        return try String(contentsOf: output, encoding: .utf8)
     }
 }
 

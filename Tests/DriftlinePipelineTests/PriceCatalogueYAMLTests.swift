@@ -156,7 +156,10 @@ struct DefaultCatalogueTests {
     @Test(.enabled(if: FileManager.default.fileExists(atPath: source)))
     func isUpToDateWithItsSource() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Self.source))
-        let providers = ["openai", "anthropic", "gemini", "xai", "mistral", "deepseek"]
+        // The list of scripts/generate-prices.sh.
+        let providers = [
+            "openai", "anthropic", "gemini", "xai", "mistral", "deepseek", "azure", "azure_ai", "bedrock", "vertex_ai",
+        ]
         let result = try LiteLLMPriceImport.convert(json: [UInt8](data), providers: Set(providers))
         let committed = try String(
             contentsOf: PriceCatalogueYAMLTests.repositoryRoot.appendingPathComponent("pipelines/prices.yaml"),

@@ -23,7 +23,23 @@
 /// of a key (`gemini/gemini-2.5-pro`) is dropped from the model name, since events report
 /// the provider separately; when a prefixed and an unprefixed key name the same model, the
 /// unprefixed one is kept.
+///
+/// LiteLLM splits some clouds into several `litellm_provider` values by API or model family;
+/// they are imported under the one name events are priced as (see `ProviderAliases`):
+/// `vertex_ai-language-models`, `vertex_ai-anthropic_models`, … → `vertex_ai`;
+/// `bedrock_converse` → `bedrock`; `azure_text` → `azure`. The `providers` filter takes
+/// either spelling (`vertex_ai` selects every `vertex_ai-…` family).
 public enum LiteLLMPriceImport {
+    /// LiteLLM's provider name → the catalogue's.
+    public static func catalogueProvider(_ litellmProvider: String) -> String {
+        if litellmProvider.hasPrefix("vertex_ai-") { return "vertex_ai" }
+        switch litellmProvider {
+        case "bedrock_converse": return "bedrock"
+        case "azure_text": return "azure"
+        default: return litellmProvider
+        }
+    }
+
     public struct Result: Sendable {
         public var prices: [ModelPrice]
         /// Keys skipped, with the reason.
@@ -47,14 +63,16 @@ public enum LiteLLMPriceImport {
                 skipped.append((key, "not an object"))
                 continue
             }
-            guard case .string(let provider)? = value["litellm_provider"] else {
+            guard case .string(let litellmProvider)? = value["litellm_provider"] else {
                 skipped.append((key, "no litellm_provider"))
                 continue
             }
-            if let providers, !providers.contains(provider) { continue }
+            let provider = catalogueProvider(litellmProvider)
+            if let providers, !providers.contains(litellmProvider), !providers.contains(provider) { continue }
             var model = key
-            let isPrefixed = key.hasPrefix(provider + "/")
-            if isPrefixed { model = String(key.dropFirst(provider.count + 1)) }
+            let prefix = [litellmProvider, provider].first { key.hasPrefix($0 + "/") }
+            let isPrefixed = prefix != nil
+            if let prefix { model = String(key.dropFirst(prefix.count + 1)) }
             var numbers: [String: String] = [:]
             for (name, field) in fields {
                 if case .number(let text) = field { numbers[name] = text }

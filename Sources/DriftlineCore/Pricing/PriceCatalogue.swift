@@ -1,10 +1,11 @@
 /// The prices of every known model over time, and the rule that picks one for an event.
 ///
 /// Resolution, for an event with provider P and model M at time T:
-/// 1. candidate patterns are those of entries for provider P (or `*`) that match M;
+/// 1. candidate patterns are those of entries for P, for one of P's aliases (`ProviderAliases`:
+///    `azure.ai.openai` → `azure`, `openai`), or for `*`, that match M;
 /// 2. the most specific candidate wins: exact before glob before regex, among globs more
-///    literal characters first, then an entry naming the provider before a `*` one; an event
-///    with no provider matches only `*` entries;
+///    literal characters first, then an entry naming P before one naming its first alias, …,
+///    before a `*` one; an event with no provider matches only `*` entries;
 /// 3. of that pattern's entries, the one with the latest `effective_from ≤ T` applies, so a
 ///    price change never rewrites history. When the winning pattern has no entry in force at T
 ///    the next candidate is tried.
@@ -24,6 +25,8 @@ public struct PriceCatalogue: Sendable {
     }
 
     public private(set) var histories: [History]
+    /// How event providers map to the catalogue's (`google` → `gemini`); see `ProviderAliases`.
+    public var providerAliases = ProviderAliases.standard
 
     public init(_ prices: [ModelPrice], regexExamples: [ModelPattern: [String]] = [:]) throws(PriceCatalogueError) {
         var byKey: [HistoryKey: Int] = [:]
@@ -118,10 +121,20 @@ public struct PriceCatalogue: Sendable {
 
     /// Every pattern that matches, most specific first.
     public func candidates(provider: String, model: String) -> [History] {
-        ordered.map { histories[$0] }.filter { history in
-            (history.provider == "*" || (!provider.isEmpty && history.provider == provider))
-                && history.model.matches(model)
+        let chain = providerAliases.chain(for: provider)
+        func rank(_ history: History) -> Int { chain.firstIndex(of: history.provider) ?? chain.count }
+        let matching = ordered.map { histories[$0] }.filter { history in
+            (history.provider == "*" || chain.contains(history.provider)) && history.model.matches(model)
         }
+        // `ordered` already puts a provider's entry before a `*` one of equal specificity;
+        // among providers of the chain, the earlier one wins.
+        return matching.enumerated().sorted { a, b in
+            let (x, y) = (a.element.model, b.element.model)
+            if x.rank != y.rank { return x.rank < y.rank }
+            if x.literalCount != y.literalCount { return x.literalCount > y.literalCount }
+            let (p, q) = (rank(a.element), rank(b.element))
+            return p != q ? p < q : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// The event's cost, or nil when no price applies: an unpriced event is never 0.

@@ -1,4 +1,4 @@
-import DriftlineCore
+public import DriftlineCore
 
 extension PipelineConfiguration {
     /// `costs:` — the price catalogue, the dimensions cost is attributed by, and budgets.
@@ -11,10 +11,16 @@ extension PipelineConfiguration {
         public var dimensions: [Dimension] = [.model, .provider, .app, .tenant, .team, .environment]
         public var labels: [String] = []
         public var budgets: [Budget] = []
+        /// Event provider → catalogue providers to price it as, added to or replacing
+        /// `ProviderAliases.standard` (`{my-gateway: [openai]}`; an empty list removes one).
+        public var providerAliases: [String: [String]] = [:]
 
         public init() {}
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case catalogue, dimensions, labels, budgets }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case catalogue, dimensions, labels, budgets
+            case providerAliases = "provider_aliases"
+        }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
@@ -22,6 +28,19 @@ extension PipelineConfiguration {
             dimensions = try container.decodeIfPresent([Dimension].self, forKey: .dimensions) ?? dimensions
             labels = try container.decodeIfPresent([String].self, forKey: .labels) ?? labels
             budgets = try container.decodeIfPresent([Budget].self, forKey: .budgets) ?? budgets
+            providerAliases =
+                try container.decodeIfPresent([String: [String]].self, forKey: .providerAliases) ?? providerAliases
+        }
+
+        /// The aliases prices are looked up with: the standard table with `provider_aliases` applied.
+        public var aliases: ProviderAliases { ProviderAliases.standard.merging(providerAliases) }
+
+        /// The catalogue with the configured aliases, or nil when costs are off.
+        public func loadCatalogue() throws -> PriceCatalogue? {
+            guard let file = catalogue else { return nil }
+            var loaded = try PriceCatalogue.load(file: file)
+            loaded.providerAliases = aliases
+            return loaded
         }
 
         public var windowDimensions: [Dimension] {
@@ -36,6 +55,10 @@ extension PipelineConfiguration {
             }
             if Set(dimensions).count != dimensions.count {
                 throw ConfigurationError(file: file, key: "costs.dimensions", "a dimension is listed twice")
+            }
+            for (name, providers) in providerAliases where name.isEmpty || providers.contains(where: \.isEmpty) {
+                throw ConfigurationError(
+                    file: file, key: "costs.provider_aliases.\(name)", "expected a provider name and a list of names")
             }
             var names = Set<String>()
             for (index, budget) in budgets.enumerated() {
@@ -59,42 +82,6 @@ extension PipelineConfiguration {
                         file: file, key: "\(key).amount_usd", "expected a decimal amount of USD: \(error)")
                 }
             }
-        }
-    }
-
-    /// A daily or monthly spending limit for one team, tenant or app.
-    public struct Budget: Codable, Sendable, Equatable {
-        public enum Scope: String, Codable, Sendable, CaseIterable { case team, tenant, app }
-        public enum Period: String, Codable, Sendable, CaseIterable { case daily, monthly }
-
-        public var name: String
-        public var scope: Scope
-        /// The team, tenant or app name.
-        public var value: String
-        public var period: Period
-        /// Exact decimal text, e.g. `5000` or `1250.50`.
-        public var amountUSD: String
-
-        public init(name: String, scope: Scope, value: String, period: Period, amountUSD: String) {
-            self.name = name
-            self.scope = scope
-            self.value = value
-            self.period = period
-            self.amountUSD = amountUSD
-        }
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, scope, value, period
-            case amountUSD = "amount_usd"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
-            name = try container.decode(String.self, forKey: .name)
-            scope = try container.decode(Scope.self, forKey: .scope)
-            value = try container.decode(String.self, forKey: .value)
-            period = try container.decode(Period.self, forKey: .period)
-            amountUSD = try container.decode(String.self, forKey: .amountUSD)
         }
     }
 }

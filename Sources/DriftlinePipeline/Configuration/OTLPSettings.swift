@@ -1,15 +1,5 @@
 public import DriftlineCore
 
-extension RecordFormat {
-    /// The Collector's Kafka exporter writes spans to `otlp_spans` by default, as protobuf.
-    public static let defaultOTLPTopic = "otlp_spans"
-
-    /// The format of a topic listed without one: `otlp_proto` for `otlp_spans`, else native JSON.
-    static func defaultFormat(ofTopic name: String) -> RecordFormat {
-        name == defaultOTLPTopic ? .otlpProto : .nativeJSON
-    }
-}
-
 /// The `otlp:` section: custom attribute names for the GenAI mapping. Each list replaces the
 /// default list of that field (see the README's mapping table for the defaults):
 ///

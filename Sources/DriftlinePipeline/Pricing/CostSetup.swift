@@ -8,7 +8,7 @@ extension PipelineConfiguration.CostSettings {
     /// configuration as the pipeline.
     public func prepare(store: AggregateStore) async throws -> PriceCatalogue? {
         let budgets = try storedBudgets()
-        let catalogue = try self.catalogue.map { try PriceCatalogue.load(file: $0) }
+        let catalogue = try loadCatalogue()
         if let catalogue { try await store.syncGPUPrices(catalogue) }
         try await store.syncBudgets(budgets)
         return catalogue

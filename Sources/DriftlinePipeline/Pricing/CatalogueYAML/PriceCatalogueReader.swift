@@ -1,35 +1,9 @@
-public import DriftlineCore
+import DriftlineCore
 import Foundation
 import Yams
 
-/// Loads the price catalogue (`pipelines/prices.yaml`). Numbers are read from their YAML text,
-/// never through `Double`, so `0.125` per million tokens is exactly 1.25 × 10⁻⁷ USD per token.
-/// Every key is checked: an unknown key, a missing price or an unparsable number fails with the
-/// file, the entry and the key.
-extension PriceCatalogue {
-    public static func load(file: String) throws -> PriceCatalogue {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw PriceCatalogueError(file: file, key: "", "cannot read the file: \(error.localizedDescription)")
-        }
-        return try parse(yaml: text, file: file)
-    }
-
-    public static func parse(yaml: String, file: String? = nil) throws(PriceCatalogueError) -> PriceCatalogue {
-        var prices: [ModelPrice] = []
-        var examples: [ModelPattern: [String]] = [:]
-        try PriceCatalogueReader().collect(yaml, file: file, depth: 0, into: &prices, examples: &examples)
-        do {
-            return try PriceCatalogue(prices, regexExamples: examples)
-        } catch var error {
-            error.file = error.file ?? file
-            throw error
-        }
-    }
-}
-
+/// Reads one catalogue file's YAML into `ModelPrice` entries, following `include:`; the
+/// inverse of `ModelPrice.yamlDocument`.
 struct PriceCatalogueReader {
     static let topKeys: Set<String> = ["currency", "prices", "include"]
     static let entryKeys: Set<String> = [
@@ -62,6 +36,8 @@ struct PriceCatalogueReader {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw PriceCatalogueError(key: "", ConfigurationError.describe(error))
         } catch {
             throw PriceCatalogueError(key: "", "not valid YAML: \(error)")
         }
@@ -84,10 +60,9 @@ struct PriceCatalogueReader {
                 let path = name.hasPrefix("/") ? name : (base?.appendingPathComponent(name).path ?? name)
                 let text: String
                 do {
-                    text = try String(contentsOfFile: path, encoding: .utf8)
+                    text = try PipelineConfiguration.readConfigurationFile(path)
                 } catch {
-                    throw PriceCatalogueError(
-                        key: "include[\(index)]", "cannot read \(path): \(error.localizedDescription)")
+                    throw PriceCatalogueError(key: "include[\(index)]", "\(path): \(error.message)")
                 }
                 try collect(text, file: path, depth: depth + 1, into: &prices, examples: &examples)
             }

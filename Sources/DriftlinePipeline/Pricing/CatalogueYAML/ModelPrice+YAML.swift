@@ -1,5 +1,7 @@
+public import DriftlineCore
+
 /// Writes catalogue entries as the YAML `PriceCatalogue` loads (prices per million tokens,
-/// exact decimals), e.g. for `driftline prices import`.
+/// exact decimals), e.g. for `driftline prices import`; `PriceCatalogueReader` reads them back.
 extension ModelPrice {
     public static func yamlDocument(_ prices: [ModelPrice], header: [String]) -> String {
         var out = header.map { "# " + $0 }.joined(separator: "\n")
