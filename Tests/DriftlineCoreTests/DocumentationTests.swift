@@ -36,8 +36,8 @@ struct DocumentationTests {
 
     @Test func formatPageExamplesDecode() throws {
         let page = try String(
-            contentsOf: Self.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        // The README's request-log section holds the one JSON example.
+            contentsOf: Self.repositoryRoot.appendingPathComponent("docs/request-log.md"), encoding: .utf8)
+        // The request-log page holds the one JSON example.
         let blocks = page.components(separatedBy: "```json\n").dropFirst().map {
             $0.components(separatedBy: "```")[0]
         }
