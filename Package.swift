@@ -120,9 +120,10 @@ let package = Package(
         .testTarget(
             name: "DriftlineCoreTests",
             dependencies: [
-                "DriftlineCore", "DriftlineStats", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "DriftlineCore", "DriftlineStats", "DriftlineTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            // Read by path (#filePath), also by the pipeline tests; not bundled as resources.
+            // Read by path (DriftlineTestSupport.repositoryRoot), also by the pipeline tests; not bundled as resources.
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 struct GatewayDocumentationTests {
     static func example(_ info: String) throws -> String {
         let page = try String(
-            contentsOf: DocumentationTests.repositoryRoot.appendingPathComponent("docs/gateways.md"), encoding: .utf8)
+            contentsOf: repositoryRoot.appendingPathComponent("docs/gateways.md"), encoding: .utf8)
         let blocks = page.components(separatedBy: "```json \(info)\n").dropFirst().map {
             $0.components(separatedBy: "```")[0]
         }
