@@ -95,8 +95,7 @@ struct TestLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        let details =
-            merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")
+        let details = merged.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
         let line = "\(Date()) \(event.level) \(label): \(event.message)\(details)"
         if event.level >= .warning {
             FileHandle.standardError.write(Data((line + "\n").utf8))

@@ -12,7 +12,7 @@ public func waitUntil(
     _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
+    while !(try await condition()) {
         if ContinuousClock.now > deadline {
             let failure = WaitTimeout(description: "timed out after \(timeout) waiting until \(what)")
             TestLogging.printRecent(failure.description)

@@ -190,7 +190,6 @@ public struct TrafficGenerator: Sendable {
         var event = request.event
         if request.malformed {
             // A record cut short, as a crashed writer or a truncating proxy leaves it.
-            event.dimensions.labels = [:]
             let record = encoder.encode(event)
             out.append(contentsOf: record.prefix(record.count / 2))
             return
