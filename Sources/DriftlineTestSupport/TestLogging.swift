@@ -4,11 +4,13 @@ import Synchronization
 
 /// Logging for tests: quiet when they pass, informative when they do not.
 ///
-/// `bootstrap()` installs, once per test process, a handler that prints warnings and errors as they
-/// happen and holds everything else (from `.info` up) back in a ring of the most recent lines,
-/// which `waitUntil` prints when it times out, so a test stuck waiting shows what led up to it.
-/// `DRIFTLINE_TEST_LOG=debug` (or any `Logger.Level`: `trace`, `info`, …) prints every line from
-/// that level on as it happens instead, for a test that fails.
+/// `bootstrap()` installs, once per test process, a handler that holds every line from `.info` up
+/// back in a ring of the most recent ones and prints only `.critical` as it happens. Passing tests
+/// log plenty that is expected (librdkafka's connection errors against closed mock clusters,
+/// retried flushes, fenced members), so warnings and errors are held back too. `waitUntil` prints
+/// the ring when it times out, which is how an integration test that goes wrong usually fails.
+/// `DRIFTLINE_TEST_LOG=debug` (or any `Logger.Level`: `trace`, `info`, `warning`, …) prints every
+/// line from that level on as it happens instead, for a test that fails otherwise.
 public enum TestLogging {
     /// Lines kept for `printRecent`.
     static let capacity = 1000
@@ -81,8 +83,7 @@ struct RecentLines: Sendable {
     }
 }
 
-/// Prints `.warning` and above to standard error as it happens; keeps the rest in
-/// `TestLogging.recent`.
+/// Prints `.critical` to standard error as it happens; keeps the rest in `TestLogging.recent`.
 struct TestLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level = .info
@@ -97,7 +98,7 @@ struct TestLogHandler: LogHandler {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         let details = merged.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
         let line = "\(Date()) \(event.level) \(label): \(event.message)\(details)"
-        if event.level >= .warning {
+        if event.level >= .critical {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         } else {
             TestLogging.recent.withLock { $0.append(line) }
