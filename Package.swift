@@ -74,10 +74,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The demo, the traffic generator and the throwaway local PostgreSQL (initdb): for
+        // `driftline demo` / `generate`, the benchmarks and the tests, not the production library.
+        .target(
+            name: "DriftlineDemo",
+            dependencies: [
+                "DriftlineKafka",
+                "DriftlineCore",
+                "DriftlineStats",
+                "DriftlineStore",
+                "DriftlinePipeline",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "driftline",
             dependencies: [
                 "DriftlinePipeline",
+                "DriftlineDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -93,7 +108,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "DriftlineBenchmarks",
-            dependencies: ["DriftlinePipeline", "DriftlineTestSupport"],
+            dependencies: ["DriftlinePipeline", "DriftlineDemo", "DriftlineTestSupport"],
             path: "Benchmarks/DriftlineBenchmarks",
             swiftSettings: swiftSettings
         ),
@@ -107,9 +122,10 @@ let package = Package(
         .testTarget(
             name: "DriftlineCoreTests",
             dependencies: [
-                "DriftlineCore", "DriftlineStats", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "DriftlineCore", "DriftlineStats", "DriftlineTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            // Read by path (#filePath), also by the pipeline tests; not bundled as resources.
+            // Read by path (DriftlineTestSupport.repositoryRoot), also by the pipeline tests; not bundled as resources.
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
@@ -129,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "DriftlinePipelineTests",
             dependencies: [
-                "DriftlinePipeline", "DriftlineTestSupport", "driftline",
+                "DriftlinePipeline", "DriftlineDemo", "DriftlineTestSupport", "driftline",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -13,3 +13,8 @@ echo "test PostgreSQL on 127.0.0.1:$POSTGRES_PORT"
 export DRIFTLINE_WERROR=1
 swift build --build-tests "$@"
 swift test --skip-build "$@"
+
+# Last, so that a formatting finding never hides a test result: `swift format lint --strict` over
+# our own Swift (generated code under Generated/ is skipped; it also carries swift-format-ignore-file).
+find Sources Tests Benchmarks -name '*.swift' -not -path '*/Generated/*' -print0 |
+    xargs -0 swift format lint --strict --configuration .swift-format

@@ -1,4 +1,5 @@
 import DriftlineCore
+import DriftlineDemo
 import DriftlinePipeline
 import Foundation
 

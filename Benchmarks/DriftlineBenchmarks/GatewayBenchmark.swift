@@ -1,4 +1,6 @@
 import DriftlineCore
+import DriftlineDemo
+import DriftlineTestSupport
 import Foundation
 
 extension Benchmarks {
@@ -6,9 +8,7 @@ extension Benchmarks {
     /// Foundation's JSONSerialization building the same payloads as objects — the parsing
     /// approach the gateway decoders did not take.
     static func gatewayDecoding() {
-        let directory = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Tests/Fixtures/Gateway")
+        let directory = repositoryRoot.appendingPathComponent("Tests/Fixtures/Gateway")
         let names = [
             "success-openai-cached-reasoning", "streaming-success", "failure-rate-limit", "anthropic-prompt-cache",
             "gemini-thinking-cache",

@@ -1,4 +1,5 @@
 import DriftlineCore
+import DriftlineDemo
 import DriftlineKafka
 import DriftlinePipeline
 import DriftlineStore

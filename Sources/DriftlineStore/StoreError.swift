@@ -9,8 +9,6 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let invalidDatabaseURL = Code("invalidDatabaseURL")
         public static let migrationFailed = Code("migrationFailed")
         public static let newerSchema = Code("newerSchema")
-        public static let queryFailed = Code("queryFailed")
-        public static let invalidRow = Code("invalidRow")
     }
 
     public var code: Code

@@ -17,7 +17,8 @@ extension MockKafkaCluster {
 
     /// A consumer configuration for this cluster with ``fastTestProperties``; `properties` win.
     public func consumerConfiguration(groupID: String, properties: [String: String] = [:]) -> KafkaConfiguration {
-        KafkaConfiguration(
+        TestLogging.bootstrap()
+        return KafkaConfiguration(
             bootstrapServers: bootstrapServers,
             groupID: groupID,
             clientID: "driftline-test-consumer",
@@ -27,7 +28,8 @@ extension MockKafkaCluster {
 
     /// A producer configuration for this cluster; `properties` win.
     public func producerConfiguration(properties: [String: String] = [:]) -> KafkaConfiguration {
-        KafkaConfiguration(
+        TestLogging.bootstrap()
+        return KafkaConfiguration(
             bootstrapServers: bootstrapServers,
             clientID: "driftline-test-producer",
             properties: ["reconnect.backoff.max.ms": "500", "log.connection.close": "false"].merging(properties) {

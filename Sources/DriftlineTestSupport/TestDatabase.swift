@@ -1,6 +1,6 @@
-public import PostgresNIO
 import Foundation
 import Logging
+public import PostgresNIO
 
 /// A fresh, empty database in the test PostgreSQL server, dropped again by `withTestDatabase`.
 ///
@@ -42,7 +42,7 @@ public struct TestDatabase: Sendable {
     }
 
     static func withAdminConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let logger = Logger(label: "driftline.test-database")
+        let logger = TestLogging.logger("driftline.test-database")
         let connection = try await PostgresConnection.connect(
             configuration: adminConfiguration, id: 1, logger: logger)
         do {
@@ -57,9 +57,11 @@ public struct TestDatabase: Sendable {
 
     /// Creates a uniquely named database.
     public static func create(prefix: String = "driftline_test") async throws -> TestDatabase {
+        TestLogging.bootstrap()
         let name = "\(prefix)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
         try await withAdminConnection { connection in
-            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: connection.logger)
+            _ = try await connection.query(
+                PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: connection.logger)
         }
         let admin = adminConfiguration
         return TestDatabase(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import DriftlineDemo
 import DriftlinePipeline
 
 #if canImport(Glibc)

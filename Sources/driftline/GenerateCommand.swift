@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftlineDemo
 import DriftlinePipeline
 import Foundation
 

@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -6,11 +7,8 @@ import Testing
 /// The schema and the format page show records; they must be records the decoder accepts.
 @Suite("Schema and documentation examples")
 struct DocumentationTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     @Test func schemaIsJSONAndItsExamplesDecode() throws {
-        let data = try Data(contentsOf: Self.repositoryRoot.appendingPathComponent("schemas/llm-request.schema.json"))
+        let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("schemas/llm-request.schema.json"))
         let schema = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
         #expect(schema["required"] as? [String] == ["model", "start", "end"])
@@ -25,7 +23,7 @@ struct DocumentationTests {
     }
 
     @Test func schemaDescribesEveryKeyTheDecoderReads() throws {
-        let data = try Data(contentsOf: Self.repositoryRoot.appendingPathComponent("schemas/llm-request.schema.json"))
+        let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("schemas/llm-request.schema.json"))
         let schema = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let properties = try #require(schema["properties"] as? [String: Any])
         for rawValue in UInt8(0)..<NativeJSONKey.unknown.rawValue {
@@ -36,8 +34,8 @@ struct DocumentationTests {
 
     @Test func formatPageExamplesDecode() throws {
         let page = try String(
-            contentsOf: Self.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        // The README's request-log section holds the one JSON example.
+            contentsOf: repositoryRoot.appendingPathComponent("docs/request-log.md"), encoding: .utf8)
+        // The request-log page holds the one JSON example.
         let blocks = page.components(separatedBy: "```json\n").dropFirst().map {
             $0.components(separatedBy: "```")[0]
         }

@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -7,8 +8,7 @@ import Testing
 /// decoded and compared with the events written down in `expected.json`.
 @Suite("OTLP: SDK-made fixtures")
 struct OTLPFixtureTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/otlp")
+    static let directory = repositoryRoot.appendingPathComponent("Tests/DriftlineCoreTests/Fixtures/otlp")
 
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: directory.appendingPathComponent(name)))

@@ -3,7 +3,7 @@ import Testing
 
 @testable import DriftlineCore
 
-/// One test per row of the README's GenAI mapping table: a one-span OTLP/JSON record with the
+/// One test per row of the GenAI mapping table in docs/otlp.md: a one-span OTLP/JSON record with the
 /// attribute, decoded, and the field it must fill.
 @Suite("OTLP: GenAI mapping rows")
 struct OTLPMappingTests {

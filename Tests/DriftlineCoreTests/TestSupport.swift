@@ -1,5 +1,6 @@
-@testable import DriftlineCore
 import DriftlineStats
+
+@testable import DriftlineCore
 
 /// The seedable generator randomized tests use, so they are reproducible.
 typealias SeededGenerator = SplitMix64

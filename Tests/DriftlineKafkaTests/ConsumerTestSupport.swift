@@ -1,23 +1,9 @@
 import DriftlineKafka
+import DriftlineTestSupport
 import Foundation
 
 struct TestTimeout: Error, CustomStringConvertible {
     let description: String
-}
-
-/// Polls `condition` until it holds; throws after `timeout` so that no test can hang.
-func waitUntil(
-    _ what: String,
-    timeout: Duration = .seconds(60),
-    _ condition: () -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        if ContinuousClock.now > deadline {
-            throw TestTimeout(description: "timed out after \(timeout) waiting until \(what)")
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
 }
 
 /// Runs `consumer` with `handler` while `body` runs concurrently, then stops it (also when

@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import Foundation
 import Testing
 import Yams
@@ -6,12 +7,9 @@ import Yams
 
 @Suite("Configuration")
 struct ConfigurationTests {
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
 
     @Test func theShippedDefaultConfigurationLoadsAndValidates() throws {
-        let path = Self.repositoryRoot.appendingPathComponent("pipelines/default.yaml").path
+        let path = repositoryRoot.appendingPathComponent("pipelines/default.yaml").path
         let configuration = try PipelineConfiguration.load(file: path, environment: [:])
         #expect(configuration.kafka.topics.map(\.name) == ["llm.requests"])
         #expect(configuration.aggregation.windowSeconds == 60)
@@ -35,7 +33,10 @@ struct ConfigurationTests {
         ("aggregation:\n  dimensions: [model, colour]\n", "aggregation.dimensions[1]", "colour"),
         ("kafka:\n  topics: [{name: a, format: avro}]\n", "kafka.topics[0].format", "avro"),
         ("kafka:\n  topics: [{format: native_json}]\n", "kafka.topics[0].name", "is required"),
-        ("kafka:\n  properties: {enable.auto.commit: 'true'}\n", "kafka.properties.enable.auto.commit", "set by Driftline"),
+        (
+            "kafka:\n  properties: {enable.auto.commit: 'true'}\n", "kafka.properties.enable.auto.commit",
+            "set by Driftline"
+        ),
         ("postgres:\n  url: mysql://x\n", "postgres.url", "expected postgres://"),
         ("flush:\n  interval_seconds: 0\n", "flush.interval_seconds", "(0, 3600]"),
     ])

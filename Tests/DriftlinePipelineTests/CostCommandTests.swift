@@ -21,7 +21,7 @@ struct CostCommandTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.driftlineExecutable)
         process.arguments = arguments
-        process.currentDirectoryURL = ConfigurationTests.repositoryRoot
+        process.currentDirectoryURL = repositoryRoot
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
@@ -71,7 +71,7 @@ struct CostCommandTests {
 
     @Test func checkAndReportReadWhatThePipelineStored() async throws {
         try await withTestClient { client, database in
-            let logger = Logger(label: "test")
+            let logger = TestLogging.logger("test")
             try await Migrator().migrate(client: client, logger: logger)
             let catalogue = try Self.temporaryFile(
                 "prices.yaml",

@@ -42,18 +42,22 @@ struct CostEndToEndTests {
             var configuration = testConfiguration(
                 brokers: cluster.bootstrapServers, database: database, topic: "llm.requests", group: "costs")
             configuration.costs.catalogue = file.path
-            let store = AggregateStore(client: client, logger: quietLogger)
-            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: quietLogger)
+            let store = AggregateStore(client: client, logger: TestLogging.logger())
+            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: TestLogging.logger())
             var truth = GroundTruth()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
-                try await waitUntil(timeout: .seconds(60), "the partitions to be assigned") {
+                try await waitUntil(
+                    "the partitions to be assigned", timeout: .seconds(60), pollingEvery: .milliseconds(200)
+                ) {
                     pipeline.statistics.rebalances > 0
                 }
                 try produceTraffic(
                     brokers: cluster.bootstrapServers, topic: "llm.requests", partitions: 4, count: 20_000, seed: 5,
                     truth: &truth)
-                try await waitUntil(timeout: .seconds(120), "the pipeline to store every record") {
+                try await waitUntil(
+                    "the pipeline to store every record", timeout: .seconds(120), pollingEvery: .milliseconds(200)
+                ) {
                     try await storedRecordCount(client, group: "costs") == truth.total
                 }
                 pipeline.stop()

@@ -36,7 +36,7 @@ struct CostStoreTests {
     }
 
     static func single(_ client: PostgresClient, _ sql: String) async throws -> String? {
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: TestLogging.logger("test"))
         for try await value in rows.decode(String?.self) { return value }
         return nil
     }
@@ -46,7 +46,7 @@ struct CostStoreTests {
     /// Postgres from the token counters alone, an independent path).
     @Test func aMillionSmallCostsSumExactly() async throws {
         try await withTestClient { client, _ in
-            let logger = Logger(label: "test")
+            let logger = TestLogging.logger("test")
             let store = AggregateStore(client: client, logger: logger)
             try await Migrator().migrate(client: client, logger: logger)
             var costs = PricedCosts(
@@ -88,7 +88,7 @@ struct CostStoreTests {
 
     @Test func unpricedEventsAreNullNeverZero() async throws {
         try await withTestClient { client, _ in
-            let logger = Logger(label: "test")
+            let logger = TestLogging.logger("test")
             let store = AggregateStore(client: client, logger: logger)
             try await Migrator().migrate(client: client, logger: logger)
             var costs = PricedCosts(
@@ -126,7 +126,7 @@ struct CostStoreTests {
     /// and 100 tokens (written by two flushes, as two consumers would) get 0.24 and 0.08.
     @Test func gpuHoursAreSpreadOverTheWindowsTokens() async throws {
         try await withTestClient { client, _ in
-            let logger = Logger(label: "test")
+            let logger = TestLogging.logger("test")
             let store = AggregateStore(client: client, logger: logger)
             try await Migrator().migrate(client: client, logger: logger)
             let catalogue = try Self.catalogue()
@@ -150,7 +150,7 @@ struct CostStoreTests {
 
     @Test func budgetsMoveThroughTheirStates() async throws {
         try await withTestClient { client, _ in
-            let logger = Logger(label: "test")
+            let logger = TestLogging.logger("test")
             let store = AggregateStore(client: client, logger: logger)
             try await Migrator().migrate(client: client, logger: logger)
             try await store.syncBudgets([
@@ -195,7 +195,7 @@ struct CostStoreTests {
 
     @Test func topSpendersAndForecast() async throws {
         try await withTestClient { client, _ in
-            let logger = Logger(label: "test")
+            let logger = TestLogging.logger("test")
             let store = AggregateStore(client: client, logger: logger)
             try await Migrator().migrate(client: client, logger: logger)
             var costs = PricedCosts(

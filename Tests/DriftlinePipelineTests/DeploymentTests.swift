@@ -15,8 +15,6 @@ import Yams
 /// migrated PostgreSQL.
 @Suite("Deployment")
 struct DeploymentTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
 
     // MARK: compose.yaml
 
@@ -75,7 +73,7 @@ struct DeploymentTests {
         for (name, service) in compose.services {
             for mount in compose.mounts(of: name) {
                 if mount.isBind {
-                    let url = Self.root.appendingPathComponent(mount.source)
+                    let url = repositoryRoot.appendingPathComponent(mount.source)
                     #expect(
                         FileManager.default.fileExists(atPath: url.path),
                         "\(name) mounts \(mount.source), which is not in the repository")
@@ -85,7 +83,7 @@ struct DeploymentTests {
                 }
             }
             if let context = service["build"] as? String {
-                let dockerfile = Self.root.appendingPathComponent(context).appendingPathComponent("Dockerfile")
+                let dockerfile = repositoryRoot.appendingPathComponent(context).appendingPathComponent("Dockerfile")
                 #expect(
                     FileManager.default.fileExists(atPath: dockerfile.path),
                     "\(name) builds from \(context) without a Dockerfile")
@@ -152,7 +150,7 @@ struct DeploymentTests {
         let mount = try #require(
             compose.mounts(of: "driftline").first { $0.target == containerPath && $0.isBind },
             "\(containerPath) is not mounted from the repository")
-        let file = Self.root.appendingPathComponent(mount.source).path
+        let file = repositoryRoot.appendingPathComponent(mount.source).path
         let environment = compose.environment(of: "driftline")
         let configuration = try PipelineConfiguration.load(file: file, environment: environment)
         #expect(configuration.kafka.brokers == "kafka:9092")
@@ -183,9 +181,10 @@ struct DeploymentTests {
         // /opt/driftline/pipelines) that loads.
         let catalogue = try #require(configuration.costs.catalogue)
         #expect(catalogue.hasPrefix("/opt/driftline/pipelines/"))
-        let inRepository = Self.root.appendingPathComponent(String(catalogue.dropFirst("/opt/driftline/".count))).path
+        let inRepository = repositoryRoot.appendingPathComponent(String(catalogue.dropFirst("/opt/driftline/".count)))
+            .path
         #expect(try PriceCatalogue.load(file: inRepository).histories.count > 100)
-        let dockerfile = try String(contentsOf: Self.root.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        let dockerfile = try String(contentsOf: repositoryRoot.appendingPathComponent("Dockerfile"), encoding: .utf8)
         #expect(dockerfile.contains("WORKDIR /opt/driftline") && dockerfile.contains("COPY pipelines/ ./pipelines/"))
     }
 
@@ -201,7 +200,7 @@ struct DeploymentTests {
             mounts.contains { $0.source == "./dashboards/provisioning" && $0.target == "/etc/grafana/provisioning" })
         if let home = compose.environment(of: "grafana")["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"] {
             #expect(home.hasPrefix(path + "/"))
-            let file = Self.root.appendingPathComponent("dashboards/json").appendingPathComponent(
+            let file = repositoryRoot.appendingPathComponent("dashboards/json").appendingPathComponent(
                 String(home.dropFirst(path.count + 1)))
             #expect(
                 FileManager.default.fileExists(atPath: file.path),
@@ -281,7 +280,7 @@ struct DeploymentTests {
     @Test func everyDashboardQueryRunsAgainstTheMigratedSchema() async throws {
         let queries = try Self.dashboardQueries()
         try await withTestClient { client, _ in
-            let logger = Logger(label: "test")
+            let logger = TestLogging.logger("test")
             try await Migrator().migrate(client: client, logger: logger)
             let store = AggregateStore(client: client, logger: logger)
             #expect(try await store.write(Self.sampleBatch()) == .committed)
@@ -318,7 +317,7 @@ struct DeploymentTests {
     // MARK: Helpers
 
     static func text(_ path: String) throws -> String {
-        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+        try String(contentsOf: repositoryRoot.appendingPathComponent(path), encoding: .utf8)
     }
 
     static func yaml(_ path: String) throws -> [String: Any] {
@@ -387,7 +386,7 @@ struct DeploymentTests {
 
     /// Every panel target's raw SQL (rows included) and every query variable of the dashboards.
     static func dashboardQueries() throws -> [DashboardQuery] {
-        let folder = root.appendingPathComponent("dashboards/json")
+        let folder = repositoryRoot.appendingPathComponent("dashboards/json")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
             .sorted()
         #expect(files.contains("llm-overview.json"))

@@ -18,13 +18,15 @@ struct EndToEndTests {
             try cluster.createTopic("llm.requests", partitions: 8)
             let configuration = testConfiguration(
                 brokers: cluster.bootstrapServers, database: database, topic: "llm.requests", group: "e2e")
-            let store = AggregateStore(client: client, logger: quietLogger)
-            try await Migrator().migrate(client: client, logger: quietLogger)
-            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: quietLogger)
+            let store = AggregateStore(client: client, logger: TestLogging.logger())
+            try await Migrator().migrate(client: client, logger: TestLogging.logger())
+            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: TestLogging.logger())
             var truth = GroundTruth()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
-                try await waitUntil(timeout: .seconds(60), "the partitions to be assigned") {
+                try await waitUntil(
+                    "the partitions to be assigned", timeout: .seconds(60), pollingEvery: .milliseconds(200)
+                ) {
                     pipeline.statistics.rebalances > 0
                 }
                 // ~600-byte records: at most two chunks (20 k records, ~1.5 MB a partition) ahead.
@@ -36,11 +38,15 @@ struct EndToEndTests {
                         seed: UInt64(start + 1), startMicroseconds: 1_764_072_000_000_000 + Int64(start) * 1_000,
                         truth: &truth)
                     let produced = Int64(start + chunk)
-                    try await waitUntil(timeout: .seconds(240), "pipeline to catch up to \(produced)") {
+                    try await waitUntil(
+                        "pipeline to catch up to \(produced)", timeout: .seconds(240), pollingEvery: .milliseconds(200)
+                    ) {
                         pipeline.statistics.committedRecords >= produced - Int64(chunk)
                     }
                 }
-                try await waitUntil(timeout: .seconds(240), "all \(total) records stored") {
+                try await waitUntil(
+                    "all \(total) records stored", timeout: .seconds(240), pollingEvery: .milliseconds(200)
+                ) {
                     try await storedRecordCount(client, group: "e2e") == Int64(total)
                 }
                 pipeline.stop()
@@ -62,16 +68,18 @@ struct EndToEndTests {
             try cluster.createTopic("llm.requests", partitions: 8)
             let configuration = testConfiguration(
                 brokers: cluster.bootstrapServers, database: database, topic: "llm.requests", group: "pair")
-            let store = AggregateStore(client: client, logger: quietLogger)
-            try await Migrator().migrate(client: client, logger: quietLogger)
-            let first = IngestPipeline(configuration: configuration, store: store, logger: quietLogger)
-            let second = IngestPipeline(configuration: configuration, store: store, logger: quietLogger)
+            let store = AggregateStore(client: client, logger: TestLogging.logger())
+            try await Migrator().migrate(client: client, logger: TestLogging.logger())
+            let first = IngestPipeline(configuration: configuration, store: store, logger: TestLogging.logger())
+            let second = IngestPipeline(configuration: configuration, store: store, logger: TestLogging.logger())
             var truth = GroundTruth()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await first.run() }
                 try produceTraffic(
                     brokers: cluster.bootstrapServers, topic: "llm.requests", count: 30_000, seed: 11, truth: &truth)
-                try await waitUntil(timeout: .seconds(120), "first member to store some records") {
+                try await waitUntil(
+                    "first member to store some records", timeout: .seconds(120), pollingEvery: .milliseconds(200)
+                ) {
                     first.statistics.committedRecords > 5_000
                 }
                 group.addTask { try await second.run() }
@@ -82,11 +90,16 @@ struct EndToEndTests {
                         seed: UInt64(12 + chunk), startMicroseconds: 1_764_072_300_000_000 + Int64(chunk) * 60_000_000,
                         truth: &truth)
                     let produced = Int64(40_000 + chunk * 10_000)
-                    try await waitUntil(timeout: .seconds(120), "the members to catch up to \(produced)") {
+                    try await waitUntil(
+                        "the members to catch up to \(produced)", timeout: .seconds(120),
+                        pollingEvery: .milliseconds(200)
+                    ) {
                         try await storedRecordCount(client, group: "pair") >= produced - 20_000
                     }
                 }
-                try await waitUntil(timeout: .seconds(180), "all 60000 records stored") {
+                try await waitUntil(
+                    "all 60000 records stored", timeout: .seconds(180), pollingEvery: .milliseconds(200)
+                ) {
                     try await storedRecordCount(client, group: "pair") == 60_000
                 }
                 first.stop()
@@ -113,11 +126,17 @@ struct EndToEndTests {
             let good = Array(
                 #"{"request_id":"r","start":1764072000000,"end":1764072001000,"model":"m","tokens":{"input":3,"output":4}}"#
                     .utf8)
-            let oversized = Array((#"{"model":"m","start":1764072000000,"end":1764072001000,"prompt":""# + String(repeating: "x", count: 5000) + #""}"#).utf8)
+            let oversized = Array(
+                (#"{"model":"m","start":1764072000000,"end":1764072001000,"prompt":""#
+                    + String(repeating: "x", count: 5000) + #""}"#).utf8)
             let bad: [(String, [UInt8])] = [
                 ("malformed", Array(#"{"model": m}"#.utf8)),
                 ("truncated", Array(good.prefix(40))),
-                ("non-UTF-8", Array(#"{"model":"m"#.utf8) + [0xC3, 0x28] + Array(#"","start":1764072000000,"end":1764072001000}"#.utf8)),
+                (
+                    "non-UTF-8",
+                    Array(#"{"model":"m"#.utf8) + [0xC3, 0x28]
+                        + Array(#"","start":1764072000000,"end":1764072001000}"#.utf8)
+                ),
                 ("oversized", oversized),
                 ("empty", []),
                 ("not an object", Array("[1,2,3]".utf8)),
@@ -139,12 +158,12 @@ struct EndToEndTests {
             try producer.flush(timeout: .seconds(30))
             let goodCount = Int64(bad.count + 1)
 
-            let store = AggregateStore(client: client, logger: quietLogger)
-            try await Migrator().migrate(client: client, logger: quietLogger)
-            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: quietLogger)
+            let store = AggregateStore(client: client, logger: TestLogging.logger())
+            try await Migrator().migrate(client: client, logger: TestLogging.logger())
+            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: TestLogging.logger())
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
-                try await waitUntil(timeout: .seconds(60), "all records stored") {
+                try await waitUntil("all records stored", timeout: .seconds(60), pollingEvery: .milliseconds(200)) {
                     try await storedRecordCount(client, group: "dlq") == goodCount + Int64(bad.count)
                 }
                 pipeline.stop()

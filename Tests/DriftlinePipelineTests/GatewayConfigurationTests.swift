@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -33,7 +34,7 @@ struct GatewayConfigurationTests {
     /// The shipped file documents every format, and its commented example topics parse.
     @Test func theDefaultFileDocumentsEveryFormat() throws {
         let text = try String(
-            contentsOf: ConfigurationTests.repositoryRoot.appendingPathComponent("pipelines/default.yaml"),
+            contentsOf: repositoryRoot.appendingPathComponent("pipelines/default.yaml"),
             encoding: .utf8)
         for format in RecordFormat.allCases {
             #expect(text.contains("#   \(format.rawValue) "), "pipelines/default.yaml documents \(format.rawValue)")

@@ -12,8 +12,7 @@ import Testing
 /// expected events (or, for OpenAI, the fixture as Foundation reads it) and the times written.
 @Suite("Gateway end to end", .serialized)
 struct GatewayEndToEndTests {
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/Gateway")
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/Gateway")
 
     /// One fixture as a template: its parsed payload and the per-record facts the truth needs
     /// (from `litellm-expected.json`, which the fixture script computed independently).
@@ -191,12 +190,14 @@ struct GatewayEndToEndTests {
                 truth: &truth)
             let total = Int64(count + 2 + openAICount + 2000)
 
-            let store = AggregateStore(client: client, logger: quietLogger)
-            try await Migrator().migrate(client: client, logger: quietLogger)
-            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: quietLogger)
+            let store = AggregateStore(client: client, logger: TestLogging.logger())
+            try await Migrator().migrate(client: client, logger: TestLogging.logger())
+            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: TestLogging.logger())
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
-                try await waitUntil(timeout: .seconds(180), "all \(total) records stored") {
+                try await waitUntil(
+                    "all \(total) records stored", timeout: .seconds(180), pollingEvery: .milliseconds(200)
+                ) {
                     try await storedRecordCount(client, group: "gateway") == total
                 }
                 pipeline.stop()

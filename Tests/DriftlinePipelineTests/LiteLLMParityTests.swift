@@ -1,4 +1,5 @@
 import DriftlineCore
+import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -12,19 +13,16 @@ import Testing
 /// floats, so its figure carries rounding error of order 10⁻¹⁷ relative; Driftline's is exact.
 @Suite("LiteLLM parity")
 struct LiteLLMParityTests {
-    static var root: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-    }
 
     static let tolerance = Money(units: 1_000_000_000_000)  // 10⁻¹² USD
 
     @Test func costsEqualLiteLLMs() throws {
-        let fixture = Self.root.appendingPathComponent("Tests/DriftlinePipelineTests/Fixtures/litellm_parity.json")
+        let fixture = repositoryRoot.appendingPathComponent("Tests/DriftlinePipelineTests/Fixtures/litellm_parity.json")
         let data = try Data(contentsOf: fixture)
         let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let records = try #require(document["records"] as? [[String: Any]])
-        let catalogue = try PriceCatalogue.load(file: Self.root.appendingPathComponent("pipelines/prices.yaml").path)
+        let catalogue = try PriceCatalogue.load(
+            file: repositoryRoot.appendingPathComponent("pipelines/prices.yaml").path)
         #expect(records.count >= 200)
         var models = Set<String>()
         var worst = Money.zero

@@ -10,10 +10,9 @@ import Testing
 /// pipeline consumes both encodings and the aggregates in PostgreSQL are those of `expected.json`.
 @Suite("OTLP end to end", .serialized)
 struct OTLPEndToEndTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../DriftlineCoreTests/Fixtures/otlp").standardized
-    static let producer = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Support/produce_otlp_fixtures.py")
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/DriftlineCoreTests/Fixtures/otlp")
+    static let producer = repositoryRoot.appendingPathComponent(
+        "Tests/DriftlinePipelineTests/Support/produce_otlp_fixtures.py")
 
     /// Per model: what `expected.json` says, times the number of records that carry the span.
     struct Totals: Equatable {
@@ -88,12 +87,12 @@ struct OTLPEndToEndTests {
                 yaml: "kafka:\n  topics:\n    - name: otlp_spans\n    - name: otlp_json\n      format: otlp_json\n"
             ).kafka.topics
             #expect(configuration.kafka.topics.map(\.format) == [.otlpProto, .otlpJSON])
-            let store = AggregateStore(client: client, logger: quietLogger)
-            try await Migrator().migrate(client: client, logger: quietLogger)
-            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: quietLogger)
+            let store = AggregateStore(client: client, logger: TestLogging.logger())
+            try await Migrator().migrate(client: client, logger: TestLogging.logger())
+            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: TestLogging.logger())
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
-                try await waitUntil(timeout: .seconds(60), "all 9 records stored") {
+                try await waitUntil("all 9 records stored", timeout: .seconds(60), pollingEvery: .milliseconds(200)) {
                     try await storedRecordCount(client, group: "otlp") == 9
                 }
                 pipeline.stop()

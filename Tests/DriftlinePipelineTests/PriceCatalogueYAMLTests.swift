@@ -1,4 +1,5 @@
 import DriftlineCore
+import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -6,10 +7,6 @@ import Testing
 
 @Suite("Price catalogue YAML")
 struct PriceCatalogueYAMLTests {
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-    }
 
     @Test func readsEveryKindOfEntry() throws {
         let catalogue = try PriceCatalogue.parse(
@@ -99,7 +96,7 @@ struct PriceCatalogueYAMLTests {
     /// The shipped catalogues load: the generated default and the local one that includes it.
     @Test func shippedCataloguesLoad() throws {
         let local = try PriceCatalogue.load(
-            file: Self.repositoryRoot.appendingPathComponent("pipelines/prices-local.yaml").path)
+            file: repositoryRoot.appendingPathComponent("pipelines/prices-local.yaml").path)
         let start = EventTime(rfc3339: "2026-06-01T00:00:00Z") ?? .epoch
         #expect(local.price(provider: "openai", model: "gpt-4o", at: start) != nil)
         #expect(
@@ -150,7 +147,8 @@ struct CostReportTests {
 /// of LiteLLM's price map (checked where that copy exists, i.e. in the development checkout).
 @Suite("Default catalogue")
 struct DefaultCatalogueTests {
-    static let source = PriceCatalogueYAMLTests.repositoryRoot
+    static let source =
+        repositoryRoot
         .appendingPathComponent("../shared/data/litellm_model_prices.json").standardizedFileURL.path
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: source)))
@@ -162,7 +160,7 @@ struct DefaultCatalogueTests {
         ]
         let result = try LiteLLMPriceImport.convert(json: [UInt8](data), providers: Set(providers))
         let committed = try String(
-            contentsOf: PriceCatalogueYAMLTests.repositoryRoot.appendingPathComponent("pipelines/prices.yaml"),
+            contentsOf: repositoryRoot.appendingPathComponent("pipelines/prices.yaml"),
             encoding: .utf8)
         let body = committed.components(separatedBy: "currency: USD\n").dropFirst().joined()
         let regenerated = ModelPrice.yamlDocument(result.prices, header: [])

@@ -25,15 +25,17 @@ struct AggregateStoreTests {
     /// Two flushes into the same window add their counters and merge their histograms.
     @Test func flushesMergeIntoTheSameWindow() async throws {
         try await withTestClient { client, _ in
-            let store = AggregateStore(client: client, logger: Logger(label: "test"))
+            let store = AggregateStore(client: client, logger: TestLogging.logger("test"))
             try await Migrator().migrate(client: client, logger: store.logger)
-            let key = WindowKey(windowStart: 1_764_072_000, windowSeconds: 60, model: "gpt-4o", labelsJSON: #"{"a":"b"}"#)
+            let key = WindowKey(
+                windowStart: 1_764_072_000, windowSeconds: 60, model: "gpt-4o", labelsJSON: #"{"a":"b"}"#)
             let first = FlushBatch(
                 consumerGroup: "g", windows: [key: aggregate(requests: 2, latencies: [10, 20], errorType: "timeout")],
                 offsets: [OffsetAdvance(partition: partition, expected: nil, next: 2, records: 2, deadLetters: 0)])
             #expect(try await store.write(first) == .committed)
             let second = FlushBatch(
-                consumerGroup: "g", windows: [key: aggregate(requests: 3, latencies: [30, 40, 50], errorType: "timeout")],
+                consumerGroup: "g",
+                windows: [key: aggregate(requests: 3, latencies: [30, 40, 50], errorType: "timeout")],
                 offsets: [OffsetAdvance(partition: partition, expected: 2, next: 5, records: 3, deadLetters: 0)])
             #expect(try await store.write(second) == .committed)
 
@@ -65,7 +67,7 @@ struct AggregateStoreTests {
     /// refused and writes nothing at all.
     @Test func aStaleWriterIsFencedAndWritesNothing() async throws {
         try await withTestClient { client, _ in
-            let store = AggregateStore(client: client, logger: Logger(label: "test"))
+            let store = AggregateStore(client: client, logger: TestLogging.logger("test"))
             try await Migrator().migrate(client: client, logger: store.logger)
             let key = WindowKey(windowStart: 1_764_072_000, windowSeconds: 60, model: "m")
             let other = SourcePartition(topic: "llm.requests", partition: 4)
@@ -102,7 +104,7 @@ struct AggregateStoreTests {
 
     @Test func deadLettersKeepBytesKeyAndTimestamp() async throws {
         try await withTestClient { client, _ in
-            let store = AggregateStore(client: client, logger: Logger(label: "test"))
+            let store = AggregateStore(client: client, logger: TestLogging.logger("test"))
             try await Migrator().migrate(client: client, logger: store.logger)
             let letter = DeadLetter(
                 partition: partition, offset: 41, key: [0x00, 0xFF, 0x41], timestampMilliseconds: 1_764_072_000_123,

@@ -9,7 +9,7 @@ import Testing
 struct MigratorTests {
     @Test func applyingTwiceIsANoOp() async throws {
         try await withTestClient { client, _ in
-            let logger = Logger(label: "test")
+            let logger = TestLogging.logger("test")
             let first = try await Migrator().migrate(client: client, logger: logger)
             #expect(first == Migration.all.map(\.version))
             let second = try await Migrator().migrate(client: client, logger: logger)
@@ -21,7 +21,7 @@ struct MigratorTests {
     /// applied exactly once and neither fails.
     @Test func concurrentMigratorsApplyEachMigrationOnce() async throws {
         try await withTestDatabase { database in
-            let logger = Logger(label: "test")
+            let logger = TestLogging.logger("test")
             let results = try await withThrowingTaskGroup(of: [Int].self) { group in
                 for _ in 0..<4 {
                     group.addTask {
@@ -47,7 +47,7 @@ struct MigratorTests {
 
     @Test func aNewerSchemaIsRefused() async throws {
         try await withTestClient { client, _ in
-            let logger = Logger(label: "test")
+            let logger = TestLogging.logger("test")
             try await Migrator().migrate(client: client, logger: logger)
             try await client.query("INSERT INTO dl_schema_migrations (version, name) VALUES (999, 'from the future')")
             await #expect(throws: StoreError.self) { try await Migrator().migrate(client: client, logger: logger) }

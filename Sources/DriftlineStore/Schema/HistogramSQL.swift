@@ -16,12 +16,6 @@
 /// - `dl_hist_bucket_index(v, scale)`, `dl_hist_lower_boundary(idx, scale)`: the bucket mapping.
 /// - `dl_hist_acc_*`: the aggregate's state functions, not meant to be called directly.
 enum HistogramSQL {
-    /// All statements joined into one script, for psql or documentation. Run `statements` one by one
-    /// through postgres-nio.
-    static var definitions: String {
-        statements.map { $0 + ";\n" }.joined(separator: "\n")
-    }
-
     static let statements: [String] = [
         // An empty histogram has count 0, sum 0, min Infinity, max -Infinity and empty arrays; idx is
         // strictly ascending and cnt holds no zeros. The migration runs in a transaction, and CREATE TYPE

@@ -33,15 +33,17 @@ public struct Migrator: Sendable {
                     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
                 """, logger)
             var applied = Set<Int>()
-            for try await version in try await connection.query("SELECT version FROM dl_schema_migrations", logger: logger)
-                .decode(Int.self)
-            {
+            for try await version in try await connection.query(
+                "SELECT version FROM dl_schema_migrations", logger: logger
+            )
+            .decode(Int.self) {
                 applied.insert(version)
             }
             if let newest = applied.max(), let known = migrations.map(\.version).max(), newest > known {
                 throw StoreError(
                     .newerSchema,
-                    "the database has schema version \(newest) but this driftline knows up to \(known); upgrade driftline")
+                    "the database has schema version \(newest) but this driftline knows up to \(known); upgrade driftline"
+                )
             }
             var done: [Int] = []
             for migration in migrations where !applied.contains(migration.version) {
@@ -57,7 +59,8 @@ public struct Migrator: Sendable {
                 try await connection.query(
                     "INSERT INTO dl_schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
                     logger: logger)
-                logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                logger.info(
+                    "applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
                 done.append(migration.version)
             }
             return done

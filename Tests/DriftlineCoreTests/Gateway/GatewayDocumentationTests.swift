@@ -1,18 +1,19 @@
+import DriftlineTestSupport
 import Foundation
 import Testing
 
 @testable import DriftlineCore
 
-/// The README's "Gateway logs" examples decode into what its tables say they do.
+/// The examples on the gateway logs page (docs/gateways.md) decode into what its tables say they do.
 @Suite("Gateway documentation examples")
 struct GatewayDocumentationTests {
     static func example(_ info: String) throws -> String {
         let page = try String(
-            contentsOf: DocumentationTests.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+            contentsOf: repositoryRoot.appendingPathComponent("docs/gateways.md"), encoding: .utf8)
         let blocks = page.components(separatedBy: "```json \(info)\n").dropFirst().map {
             $0.components(separatedBy: "```")[0]
         }
-        try #require(blocks.count == 1, "one ```json \(info) block in the README")
+        try #require(blocks.count == 1, "one ```json \(info) block in docs/gateways.md")
         return blocks[0]
     }
 

@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -5,9 +6,7 @@ import Testing
 
 /// The committed gateway fixtures (`Tests/Fixtures/Gateway/`, with the script that made them).
 enum GatewayFixtures {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/Gateway")
+    static let directory = repositoryRoot.appendingPathComponent("Tests/Fixtures/Gateway")
 
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: directory.appendingPathComponent(name)))

@@ -5,7 +5,7 @@ import Testing
 
 /// Payloads the `litellm` package produced (success, streaming, failure, Anthropic prompt
 /// cache, cache hit) decode into the events `make_litellm_fixtures.py` computed for them with
-/// its own implementation of the README's mapping.
+/// its own implementation of the mapping in docs/gateways.md.
 @Suite("LiteLLM fixtures")
 struct LiteLLMFixtureTests {
     static let cases = [

@@ -28,7 +28,7 @@ func liteLLMEvent(_ members: [String: Any] = [:], removing: [String] = []) throw
     try liteLLMResult(liteLLMPayload(members, removing: removing)).get()
 }
 
-/// One test per row of the README's LiteLLM mapping table.
+/// One test per row of the LiteLLM mapping table in docs/gateways.md.
 @Suite("LiteLLM mapping")
 struct LiteLLMMappingTests {
     @Test func idAndTraceID() throws {

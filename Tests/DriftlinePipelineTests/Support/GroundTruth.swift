@@ -1,5 +1,6 @@
-import DriftlinePipeline
+import DriftlineDemo
 import DriftlineKafka
+import DriftlinePipeline
 
 /// What the pipeline must end up storing, computed straight from the generator's values,
 /// without Driftline's decoder or aggregator.

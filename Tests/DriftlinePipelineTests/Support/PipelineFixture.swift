@@ -85,7 +85,9 @@ func expectMatches(_ truth: GroundTruth, _ client: PostgresClient, quantiles: Bo
         #expect(got.tpotCount == Int64(expected.tpot.count), "\(model) TPOT count")
         #expect(got.latencyCount == Int64(expected.latency.count), "\(model) latency count")
         guard quantiles else { continue }
-        for (column, values) in [("ttft_ms", expected.ttft), ("tpot_ms", expected.tpot), ("latency_ms", expected.latency)] {
+        for (column, values) in [
+            ("ttft_ms", expected.ttft), ("tpot_ms", expected.tpot), ("latency_ms", expected.latency),
+        ] {
             for q in [0.5, 0.9, 0.95, 0.99] {
                 guard let exact = GroundTruth.exactQuantile(values, q) else { continue }
                 let estimate = try await storedQuantile(client, model: model, column: column, q: q)
@@ -108,23 +110,4 @@ func testConfiguration(brokers: String, database: TestDatabase, topic: String, g
     configuration.postgres.url = database.url
     configuration.flush.intervalSeconds = 0.5
     return configuration
-}
-
-/// Waits until `condition` holds, polling; fails the test after `timeout`.
-func waitUntil(
-    timeout: Duration, _ what: String, _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(200))
-    }
-    Issue.record("timed out after \(timeout) waiting for \(what)")
-    throw CancellationError()
-}
-
-var quietLogger: Logger {
-    var logger = Logger(label: "driftline.test")
-    logger.logLevel = ProcessInfo.processInfo.environment["DRIFTLINE_TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
-    return logger
 }

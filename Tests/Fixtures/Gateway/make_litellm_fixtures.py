@@ -9,7 +9,7 @@ LiteLLM's in-memory cache for the cache-hit case. A CustomLogger callback captur
 
 Writes one `litellm-<case>.json` per payload (compact JSON, the way a Kafka logger would
 send it) and `litellm-expected.json`: the LLMEvent each payload should decode into, computed
-here by an independent implementation of the mapping in the README's "Gateway logs" section.
+here by an independent implementation of the mapping in docs/gateways.md.
 
     pip install litellm==1.110.2
     python3 Tests/Fixtures/Gateway/make_litellm_fixtures.py [--expected-only]
@@ -207,7 +207,7 @@ def cache_hit():
         litellm.cache = None
 
 
-# MARK: the expected events (the README's mapping, implemented independently)
+# MARK: the expected events (docs/gateways.md's mapping, implemented independently)
 
 
 def micros(seconds):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Wraps the OpenAI fixtures into `openai_chat` records (README, "Gateway logs").
+"""Wraps the OpenAI fixtures into `openai_chat` records (docs/gateways.md).
 
 `openai-chat-completion.json` is the chat completion object exactly as OpenAI's API reference
 documents it ("The chat completion object"), with the model set to a reasoning model and the

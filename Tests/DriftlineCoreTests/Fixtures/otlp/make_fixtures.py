@@ -13,7 +13,7 @@ trace-N.pb   one trace per message (key: the hex trace id), span.pb one span per
 bad-*.pb     span.pb with one field broken: unknown kind / status code, short trace id, long
              span id, end before start.
 expected.json the events and the non-LLM span counts Driftline must produce, written down
-             by hand from the mapping table in the README (not computed by Driftline).
+             by hand from the mapping table in docs/otlp.md (not computed by Driftline).
 """
 import base64
 import json

@@ -2,7 +2,7 @@ public import DriftlineStore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A throwaway PostgreSQL cluster in a temporary directory, for the demo: initdb + pg_ctl from
@@ -15,7 +15,9 @@ public final class LocalPostgres: @unchecked Sendable {
     private var running = false
 
     public var url: DatabaseURL {
-        DatabaseURL(host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", sslMode: "disable")
+        DatabaseURL(
+            host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", sslMode: "disable"
+        )
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -80,7 +82,9 @@ public final class LocalPostgres: @unchecked Sendable {
     /// seen to miss the exit of `runuser pg_ctl start` and wait forever.) Output goes to a file,
     /// not a pipe: the server pg_ctl starts would inherit a pipe and keep it open.
     private func run(_ executable: String, _ arguments: [String], asOwner: Bool) throws {
-        let argv = asOwner && getuid() == 0 ? ["/sbin/runuser", "-u", "postgres", "--", executable] + arguments
+        let argv =
+            asOwner && getuid() == 0
+            ? ["/sbin/runuser", "-u", "postgres", "--", executable] + arguments
             : [executable] + arguments
         let outputPath = "\(directory)/command.log"
         var actions = posix_spawn_file_actions_t()

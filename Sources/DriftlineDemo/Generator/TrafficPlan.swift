@@ -1,5 +1,6 @@
 import DriftlineCore
 import DriftlineKafka
+public import DriftlinePipeline
 import Foundation
 
 /// `driftline generate`: produces generated request logs to a topic at a rate, with event times
@@ -116,13 +117,5 @@ public struct TrafficPlan: Sendable {
         try producer.send(topic: topic, key: nil, value: bytes)
         spans.removeAll(keepingCapacity: true)
         malformed = false
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, for rates and reports.
-    public var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
     }
 }

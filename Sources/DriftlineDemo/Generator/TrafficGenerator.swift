@@ -37,26 +37,35 @@ public struct TrafficGenerator: Sendable {
     }
 
     public static let defaultModels: [ModelProfile] = [
-        .init(model: "gpt-4o", provider: "openai", weight: 30, ttftMedianMilliseconds: 450, tpotMedianMilliseconds: 18,
-              inputTokensMedian: 900, outputTokensMedian: 250, errorRate: 0.010, cacheShare: 0.5, reasoningShare: 0),
-        .init(model: "gpt-4o-mini", provider: "openai", weight: 25, ttftMedianMilliseconds: 280, tpotMedianMilliseconds: 8,
-              inputTokensMedian: 600, outputTokensMedian: 180, errorRate: 0.006, cacheShare: 0.5, reasoningShare: 0),
-        .init(model: "o3-mini", provider: "openai", weight: 5, ttftMedianMilliseconds: 2200, tpotMedianMilliseconds: 12,
-              inputTokensMedian: 1200, outputTokensMedian: 900, errorRate: 0.015, cacheShare: 0.3, reasoningShare: 0.6),
-        .init(model: "claude-sonnet-4", provider: "anthropic", weight: 20, ttftMedianMilliseconds: 700,
-              tpotMedianMilliseconds: 22, inputTokensMedian: 1500, outputTokensMedian: 320, errorRate: 0.012,
-              cacheShare: 0.7, reasoningShare: 0),
-        .init(model: "gemini-2.5-flash", provider: "google", weight: 12, ttftMedianMilliseconds: 380,
-              tpotMedianMilliseconds: 6, inputTokensMedian: 800, outputTokensMedian: 220, errorRate: 0.008,
-              cacheShare: 0.2, reasoningShare: 0.3),
-        .init(model: "llama-3.1-70b", provider: "vllm", weight: 8, ttftMedianMilliseconds: 180,
-              tpotMedianMilliseconds: 28, inputTokensMedian: 500, outputTokensMedian: 200, errorRate: 0.02,
-              cacheShare: 0, reasoningShare: 0),
+        .init(
+            model: "gpt-4o", provider: "openai", weight: 30, ttftMedianMilliseconds: 450, tpotMedianMilliseconds: 18,
+            inputTokensMedian: 900, outputTokensMedian: 250, errorRate: 0.010, cacheShare: 0.5, reasoningShare: 0),
+        .init(
+            model: "gpt-4o-mini", provider: "openai", weight: 25, ttftMedianMilliseconds: 280,
+            tpotMedianMilliseconds: 8,
+            inputTokensMedian: 600, outputTokensMedian: 180, errorRate: 0.006, cacheShare: 0.5, reasoningShare: 0),
+        .init(
+            model: "o3-mini", provider: "openai", weight: 5, ttftMedianMilliseconds: 2200, tpotMedianMilliseconds: 12,
+            inputTokensMedian: 1200, outputTokensMedian: 900, errorRate: 0.015, cacheShare: 0.3, reasoningShare: 0.6),
+        .init(
+            model: "claude-sonnet-4", provider: "anthropic", weight: 20, ttftMedianMilliseconds: 700,
+            tpotMedianMilliseconds: 22, inputTokensMedian: 1500, outputTokensMedian: 320, errorRate: 0.012,
+            cacheShare: 0.7, reasoningShare: 0),
+        .init(
+            model: "gemini-2.5-flash", provider: "google", weight: 12, ttftMedianMilliseconds: 380,
+            tpotMedianMilliseconds: 6, inputTokensMedian: 800, outputTokensMedian: 220, errorRate: 0.008,
+            cacheShare: 0.2, reasoningShare: 0.3),
+        .init(
+            model: "llama-3.1-70b", provider: "vllm", weight: 8, ttftMedianMilliseconds: 180,
+            tpotMedianMilliseconds: 28, inputTokensMedian: 500, outputTokensMedian: 200, errorRate: 0.02,
+            cacheShare: 0, reasoningShare: 0),
     ]
 
     static let tenants = ["acme", "globex", "initech", "umbrella", "hooli", "stark"]
     static let tenantWeights: [Double] = [30, 22, 18, 12, 10, 8]
-    static let apps = [("chat", "/v1/chat"), ("search", "/v1/answer"), ("support-bot", "/v1/support"), ("summarizer", "/v1/summarize")]
+    static let apps = [
+        ("chat", "/v1/chat"), ("search", "/v1/answer"), ("support-bot", "/v1/support"), ("summarizer", "/v1/summarize"),
+    ]
     static let teams = ["core", "growth", "support", "data"]
     static let errorKinds: [(type: String, status: Int, weight: Double)] = [
         ("rate_limit", 429, 45), ("timeout", 504, 25), ("server_error", 500, 20), ("content_filter", 400, 10),
@@ -152,7 +161,8 @@ public struct TrafficGenerator: Sendable {
         var errorKind: (type: String, status: Int, weight: Double)? = nil
         if isError {
             errorKind = Self.errorKinds[random.weightedIndex(Self.errorKinds.map(\.weight))]
-            end = startMicroseconds + max(1000, ttftMicros / (errorKind!.type == "timeout" ? 1 : 3))
+            end =
+                startMicroseconds + max(1000, ttftMicros / (errorKind!.type == "timeout" ? 1 : 3))
                 + (errorKind!.type == "timeout" ? 30_000_000 : 0)
             output = 0
         } else {
@@ -173,69 +183,35 @@ public struct TrafficGenerator: Sendable {
         return request
     }
 
-    private mutating func encode(_ r: GeneratedRequest, into out: inout [UInt8]) {
-        if r.malformed {
+    /// Appends the request's record: the native request log as `NativeJSONEncoder` writes it.
+    private mutating func encode(_ request: GeneratedRequest, into out: inout [UInt8]) {
+        // Half the records carry RFC 3339 timestamps and half epoch milliseconds: both are valid.
+        let encoder = sequence % 2 == 0 ? Self.rfc3339Encoder : Self.epochMillisecondsEncoder
+        var event = request.event
+        if request.malformed {
             // A record cut short, as a crashed writer or a truncating proxy leaves it.
-            out.append(contentsOf: Array("{\"request_id\":\"\(r.requestID)\",\"model\":\"\(r.model)\",\"tokens\":{\"inp".utf8))
+            let record = encoder.encode(event)
+            out.append(contentsOf: record.prefix(record.count / 2))
             return
         }
-        out.append(contentsOf: Array("{\"request_id\":\"\(r.requestID)\",\"start\":".utf8))
-        // Half the records carry RFC 3339 timestamps and half epoch milliseconds: both are valid.
-        let rfc = sequence % 2 == 0
-        appendTime(r.startMicroseconds, rfc3339: rfc, into: &out)
-        if let first = r.firstTokenMicroseconds {
-            out.append(contentsOf: Array(",\"first_token\":".utf8))
-            appendTime(first, rfc3339: rfc, into: &out)
-        }
-        out.append(contentsOf: Array(",\"end\":".utf8))
-        appendTime(r.endMicroseconds, rfc3339: rfc, into: &out)
-        var text = ",\"model\":\"\(r.model)\",\"provider\":\"\(r.provider)\",\"app\":\"\(r.app)\",\"route\":\"\(r.route)\""
-        text += ",\"tenant\":\"\(r.tenant)\",\"team\":\"\(r.team)\",\"user\":\"user-\(random.next() % 500)\""
-        text += ",\"environment\":\"\(r.environment)\",\"model_version\":\"\(r.model)-2026-06\""
-        text += ",\"labels\":{\"region\":\"eu-west-1\"}"
-        text += ",\"tokens\":{\"input\":\(r.inputTokens),\"output\":\(r.outputTokens)"
-        text += ",\"cached_input\":\(r.cachedInputTokens),\"cache_write\":\(r.cacheWriteTokens),\"reasoning\":\(r.reasoningTokens)}"
-        if r.isError {
-            text += ",\"status\":\"error\",\"error_type\":\"\(r.errorType ?? "unknown")\",\"http_status\":\(r.httpStatus)"
-        } else {
-            text += ",\"status\":\"ok\",\"http_status\":200,\"finish_reason\":\"stop\""
-        }
-        text += ",\"prompt\":\""
-        out.append(contentsOf: Array(text.utf8))
-        appendWords(textBytes * 2 / 5, into: &out)
-        out.append(contentsOf: Array("\",\"response\":\"".utf8))
-        appendWords(textBytes * 3 / 5, into: &out)
-        out.append(contentsOf: Array("\"}".utf8))
+        event.dimensions.user = "user-\(random.next() % 500)"
+        event.dimensions.labels = ["region": "eu-west-1"]
+        event.prompt = words(textBytes * 2 / 5)
+        event.response = words(textBytes * 3 / 5)
+        encoder.encode(event, appendingTo: &out)
     }
 
-    private mutating func appendWords(_ bytes: Int, into out: inout [UInt8]) {
-        var written = 0
-        while written < bytes {
-            let word = Self.words[Int(random.next() % UInt64(Self.words.count))]
-            if written > 0 {
-                out.append(UInt8(ascii: " "))
-                written += 1
-            }
-            out.append(contentsOf: word.utf8)
-            written += word.utf8.count
-        }
-    }
+    private static let rfc3339Encoder = NativeJSONEncoder(timestampFormat: .rfc3339)
+    private static let epochMillisecondsEncoder = NativeJSONEncoder(timestampFormat: .epochMilliseconds)
 
-    private func appendTime(_ micros: Int64, rfc3339: Bool, into out: inout [UInt8]) {
-        if rfc3339 {
-            out.append(UInt8(ascii: "\""))
-            EventTime(microsecondsSinceEpoch: micros).appendRFC3339(to: &out)
-            out.append(UInt8(ascii: "\""))
-        } else {
-            // Epoch milliseconds with the microseconds as a fraction, so nothing is rounded away.
-            let millis = micros / 1000
-            let fraction = micros % 1000
-            out.append(contentsOf: Array(String(millis).utf8))
-            if fraction != 0 {
-                out.append(UInt8(ascii: "."))
-                let digits = String(fraction)
-                out.append(contentsOf: Array((String(repeating: "0", count: 3 - digits.count) + digits).utf8))
-            }
+    /// About `bytes` bytes of words separated by spaces.
+    private mutating func words(_ bytes: Int) -> String {
+        var text = ""
+        text.reserveCapacity(bytes + 16)
+        while text.utf8.count < bytes {
+            if !text.isEmpty { text.append(" ") }
+            text.append(Self.words[Int(random.next() % UInt64(Self.words.count))])
         }
+        return text
     }
 }

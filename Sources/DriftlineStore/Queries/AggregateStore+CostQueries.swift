@@ -1,55 +1,6 @@
 public import DriftlineCore
 import PostgresNIO
 
-/// Spend of one value of a dimension over a range, read from `dl_spend`.
-public struct SpendRow: Sendable, Equatable {
-    public var value: String
-    /// Exact decimal text of the `numeric` sum; nil when nothing in the group was priced.
-    public var costUSD: String?
-    public var requests: Int64
-    public var pricedRequests: Int64
-    public var unpricedRequests: Int64
-    public var unpricedTokens: Int64
-    public var costPer1kRequests: String?
-    public var cacheSavingsUSD: String?
-}
-
-/// A model seen without a price.
-public struct UnpricedModel: Sendable, Equatable {
-    public var model: String
-    public var provider: String
-    public var requests: Int64
-    public var inputTokens: Int64
-    public var outputTokens: Int64
-}
-
-/// A budget as the store keeps it (`dl_budgets`).
-public struct StoredBudget: Sendable, Equatable {
-    public var name: String
-    public var scope: String
-    public var value: String
-    public var period: String
-    public var amountUSD: Money
-
-    public init(name: String, scope: String, value: String, period: String, amountUSD: Money) {
-        self.name = name
-        self.scope = scope
-        self.value = value
-        self.period = period
-        self.amountUSD = amountUSD
-    }
-}
-
-/// The evaluated state of one budget (`dl_budget_state`).
-public struct BudgetState: Sendable, Equatable {
-    public var name: String
-    public var spentUSD: String
-    public var forecastUSD: String
-    /// ok, 50, 80 or 100.
-    public var state: String
-    public var forecastExceeds: Bool
-}
-
 extension AggregateStore {
     /// Replaces the GPU-hour prices with the catalogue's.
     public func syncGPUPrices(_ catalogue: PriceCatalogue) async throws {

@@ -1,4 +1,5 @@
 import DriftlineKafka
+import DriftlinePipeline
 import DriftlineStore
 public import Foundation
 import Logging
@@ -155,26 +156,4 @@ public struct Demo: Sendable {
 
 func say(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
-}
-
-/// A plain fixed-width text table for terminal output.
-struct TextTable {
-    var columns: [String]
-    var rows: [[String]] = []
-    init(columns: [String]) { self.columns = columns }
-    mutating func add(_ row: [String]) { rows.append(row) }
-    func render() -> String {
-        var widths = columns.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                i < 2
-                    ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[i] - cell.count) + cell
-            }.joined(separator: "  ")
-        }
-        var out = line(columns) + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-        for row in rows { out += line(row) + "\n" }
-        return out
-    }
 }
