@@ -67,7 +67,10 @@ public struct ByteLevelBPETokenizer: Tokenizer {
             }
             merges.append((String(parts[0]), String(parts[1])))
         }
-        let settings = try TokenizerSettings(directory: directory)
+        try self.init(vocabulary: vocabulary, merges: merges, settings: TokenizerSettings(directory: directory))
+    }
+
+    init(vocabulary: [String: Int32], merges: [(String, String)], settings: TokenizerSettings) throws(ModelError) {
         try self.init(
             vocabulary: vocabulary, merges: merges, addPrefixSpace: settings.bool("add_prefix_space") ?? false,
             bosToken: settings.string("bos_token") ?? "<s>", eosToken: settings.string("eos_token") ?? "</s>",

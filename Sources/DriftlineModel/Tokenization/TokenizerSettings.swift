@@ -4,12 +4,16 @@ import Foundation
 /// sections) first, then `tokenizer_config.json`, then `special_tokens_map.json`.
 struct TokenizerSettings {
     private var sources: [[String: Any]] = []
+    /// The `model` section of `tokenizer.json` (type, vocab, merges), when the file exists.
+    private(set) var tokenizerModel: [String: Any]?
 
     init(directory: URL) throws(ModelError) {
         let tokenizerJSON = try Self.object(directory.appendingPathComponent("tokenizer.json"))
         if let tokenizerJSON {
             if let normalizer = tokenizerJSON["normalizer"] as? [String: Any] { sources.append(normalizer) }
+            if let preTokenizer = tokenizerJSON["pre_tokenizer"] as? [String: Any] { sources.append(preTokenizer) }
             if let model = tokenizerJSON["model"] as? [String: Any] {
+                tokenizerModel = model
                 sources.append(model.filter { $0.key != "vocab" && $0.key != "merges" })
             }
         }

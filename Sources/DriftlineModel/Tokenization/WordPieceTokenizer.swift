@@ -48,7 +48,10 @@ public struct WordPieceTokenizer: Tokenizer {
             // A duplicated token keeps its last line's id, as in transformers' `load_vocab`.
             vocabulary[token] = Int32(index)
         }
-        let settings = try TokenizerSettings(directory: directory)
+        try self.init(vocabulary: vocabulary, settings: TokenizerSettings(directory: directory))
+    }
+
+    init(vocabulary: [String: Int32], settings: TokenizerSettings) throws(ModelError) {
         try self.init(
             vocabulary: vocabulary,
             normalizer: BertNormalizer(

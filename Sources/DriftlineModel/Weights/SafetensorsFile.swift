@@ -15,13 +15,22 @@ public struct SafetensorsFile: Sendable {
         public var elementCount: Int { shape.reduce(1, *) }
     }
 
-    /// The element types this loader converts to `Float`.
-    public enum DType: String, Sendable, Hashable {
-        case f32 = "F32"
-        case f16 = "F16"
-        case bf16 = "BF16"
+    /// The element types of the format; `F32`, `F16` and `BF16` convert to `Float`, the others
+    /// (such as the `I64` position-id buffers PyTorch checkpoints carry) are only described.
+    public enum DType: String, Sendable, Hashable, CaseIterable {
+        case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
+        case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8"
+        case u64 = "U64", u32 = "U32", u16 = "U16", u8 = "U8", bool = "BOOL"
+        case f8e5m2 = "F8_E5M2", f8e4m3 = "F8_E4M3"
 
-        var byteWidth: Int { self == .f32 ? 4 : 2 }
+        var byteWidth: Int {
+            switch self {
+            case .f64, .i64, .u64: 8
+            case .f32, .i32, .u32: 4
+            case .f16, .bf16, .i16, .u16: 2
+            case .i8, .u8, .bool, .f8e5m2, .f8e4m3: 1
+            }
+        }
     }
 
     public let path: String
@@ -73,7 +82,7 @@ public struct SafetensorsFile: Sendable {
                 let offsets = (entry["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2
             else { throw invalid("tensor '\(name)' lacks dtype, shape or data_offsets") }
             guard let dtype = DType(rawValue: dtypeName) else {
-                throw invalid("tensor '\(name)' has dtype \(dtypeName); supported: F32, F16, BF16")
+                throw invalid("tensor '\(name)' has the unknown dtype \(dtypeName)")
             }
             guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataLength
             else { throw invalid("tensor '\(name)' has shape \(shape) or offsets \(offsets) outside the data") }
@@ -103,6 +112,11 @@ public struct SafetensorsFile: Sendable {
                 .tensorMismatch, "tensor '\(name)' has shape \(info.shape), the configuration needs \(expected)",
                 path: path)
         }
+        guard [.f32, .f16, .bf16].contains(info.dtype) else {
+            throw ModelError(
+                .tensorMismatch, "tensor '\(name)' is \(info.dtype.rawValue); only F32, F16 and BF16 convert to Float",
+                path: path)
+        }
         let count = info.elementCount
         let start = dataStart + info.byteRange.lowerBound
         return data[start..<(start + info.byteRange.count)].withUnsafeBytes { raw -> [Float] in
@@ -117,6 +131,8 @@ public struct SafetensorsFile: Sendable {
                 return (0..<count).map {
                     Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) << 16)
                 }
+            default:
+                return []
             }
         }
     }
