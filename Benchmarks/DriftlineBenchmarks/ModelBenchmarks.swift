@@ -18,7 +18,8 @@
             let embedder = try SentenceEmbedder(directory: directory)
             let peak = BLASProbe.sgemmGFLOPS()
             print(String(format: "model: OpenBLAS sgemm 1024³ peak %.1f GFLOP/s", peak))
-            let text = String(repeating: "The quarterly report shows that revenue grew while costs fell sharply. ", count: 40)
+            let text = String(
+                repeating: "The quarterly report shows that revenue grew while costs fell sharply. ", count: 40)
             let input = embedder.tokenizer.encode(text, pair: nil, maxLength: 128)
             for batch in [1, 32] {
                 let inputs = Array(repeating: input, count: batch)
@@ -28,7 +29,9 @@
                 for _ in 0..<passes { _ = try embedder.embed(inputs) }
                 let seconds = Self.seconds(ContinuousClock.now - start)
                 let embeddings = Double(passes * batch)
-                let gflops = embedder.encoder.flops(lengths: Array(repeating: 128, count: batch)) * Double(passes) / seconds / 1e9
+                let gflops =
+                    embedder.encoder.flops(lengths: Array(repeating: 128, count: batch)) * Double(passes) / seconds
+                    / 1e9
                 print(
                     String(
                         format:

@@ -52,7 +52,8 @@ import Testing
             #expect(throws: ModelError.self) { try SafetensorsFile(data: data) }
         }
         #expect(throws: Never.self) {
-            try SafetensorsFile(data: header(#"{"t": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}"#, extra: 8))
+            try SafetensorsFile(
+                data: header(#"{"t": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}"#, extra: 8))
         }
     }
 }

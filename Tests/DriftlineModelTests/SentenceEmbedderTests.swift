@@ -29,7 +29,9 @@ import Testing
         let fixture = try FixtureFiles.decode(Fixture.self, from: "minilm_embeddings.json")
         #expect(fixture.cases.count == 50)
         #expect(embedder.maxLength == fixture.maxSeqLength)
-        let tokenized = fixture.cases.map { embedder.tokenizer.encode($0.text, pair: nil, maxLength: embedder.maxLength) }
+        let tokenized = fixture.cases.map {
+            embedder.tokenizer.encode($0.text, pair: nil, maxLength: embedder.maxLength)
+        }
         #expect(tokenized.map(\.ids) == fixture.cases.map(\.ids))
         let embeddings = try embedder.embed(fixture.cases.map(\.text), batchSize: 16)
         var lowest: Float = 1

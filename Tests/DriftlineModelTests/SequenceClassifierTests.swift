@@ -35,7 +35,9 @@ import Testing
         #expect(fromText.map(\.logits) == fromIds.map(\.logits))
         for prediction in fromIds {
             #expect(abs(prediction.probabilities.reduce(0, +) - 1) < 1e-5)
-            #expect(prediction.label == labels[prediction.logits.indices.max { prediction.logits[$0] < prediction.logits[$1] }!])
+            #expect(
+                prediction.label
+                    == labels[prediction.logits.indices.max { prediction.logits[$0] < prediction.logits[$1] }!])
         }
     }
 

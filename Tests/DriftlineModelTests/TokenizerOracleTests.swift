@@ -9,12 +9,14 @@ import Testing
     static func check(_ tokenizer: any Tokenizer, against fixture: TokenizerFixture) {
         let wrongSingles = fixture.single.filter { tokenizer.tokenIds($0.text) != $0.ids }
         #expect(fixture.single.count == 200)
-        #expect(wrongSingles.isEmpty, "\(wrongSingles.count) strings differ, first: \(wrongSingles.prefix(3).map(\.text))")
+        #expect(
+            wrongSingles.isEmpty, "\(wrongSingles.count) strings differ, first: \(wrongSingles.prefix(3).map(\.text))")
         for wrong in wrongSingles.prefix(3) {
             Issue.record("'\(wrong.text)': expected \(wrong.ids), got \(tokenizer.tokenIds(wrong.text))")
         }
         let wrongEncoded = fixture.encoded.filter {
-            tokenizer.encode($0.text, pair: $0.pair, maxLength: $0.maxLength) != TokenizedInput(ids: $0.ids, typeIds: $0.typeIds)
+            tokenizer.encode($0.text, pair: $0.pair, maxLength: $0.maxLength)
+                != TokenizedInput(ids: $0.ids, typeIds: $0.typeIds)
         }
         #expect(fixture.encoded.contains { $0.pair != nil } && fixture.encoded.contains { $0.pair == nil })
         for wrong in wrongEncoded.prefix(3) {

@@ -69,7 +69,8 @@ public struct ReferenceModelLocator: Sendable {
     public static func isModelDirectory(_ url: URL) -> Bool {
         let files = FileManager.default
         func has(_ name: String) -> Bool { files.fileExists(atPath: url.appendingPathComponent(name).path) }
-        return has("config.json") && has("model.safetensors") && (has("vocab.txt") || (has("vocab.json") && has("merges.txt")))
+        return has("config.json") && has("model.safetensors")
+            && (has("vocab.txt") || (has("vocab.json") && has("merges.txt")))
     }
 
     /// `url` itself or the shallowest model directory under it, at most three levels down,
@@ -84,7 +85,9 @@ public struct ReferenceModelLocator: Sendable {
                 for child in children.sorted() where !child.hasPrefix(".") && child != "__pycache__" {
                     var isDirectory: ObjCBool = false
                     let childURL = directory.appendingPathComponent(child, isDirectory: true)
-                    if FileManager.default.fileExists(atPath: childURL.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    if FileManager.default.fileExists(atPath: childURL.path, isDirectory: &isDirectory),
+                        isDirectory.boolValue
+                    {
                         next.append(childURL)
                     }
                 }

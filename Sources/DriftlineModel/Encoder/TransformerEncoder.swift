@@ -59,7 +59,8 @@ public final class TransformerEncoder: Sendable {
         }
         let (embeddingGamma, embeddingBeta) = try norm("\(prefix)embeddings.LayerNorm")
         embeddings = Embeddings(
-            word: try weights.buffer("\(prefix)embeddings.word_embeddings.weight", shape: [configuration.vocabSize, h]),
+            word: try weights.buffer(
+                "\(prefix)embeddings.word_embeddings.weight", shape: [configuration.vocabSize, h]),
             position: try weights.buffer(
                 "\(prefix)embeddings.position_embeddings.weight", shape: [configuration.maxPositionEmbeddings, h]),
             tokenType: try weights.buffer(
@@ -80,7 +81,8 @@ public final class TransformerEncoder: Sendable {
             layers.append(
                 Layer(
                     qkvWeight: WeightBuffer(concatenating: [
-                        try matrix(attention + "self.query.weight", h, h), try matrix(attention + "self.key.weight", h, h),
+                        try matrix(attention + "self.query.weight", h, h),
+                        try matrix(attention + "self.key.weight", h, h),
                         try matrix(attention + "self.value.weight", h, h),
                     ]),
                     qkvBias: WeightBuffer(concatenating: [
@@ -90,7 +92,8 @@ public final class TransformerEncoder: Sendable {
                     attentionOutputWeight: try weights.buffer(attention + "output.dense.weight", shape: [h, h]),
                     attentionOutputBias: try weights.buffer(attention + "output.dense.bias", shape: [h]),
                     attentionNormGamma: attentionGamma, attentionNormBeta: attentionBeta,
-                    intermediateWeight: try weights.buffer(base + "intermediate.dense.weight", shape: [intermediate, h]),
+                    intermediateWeight: try weights.buffer(
+                        base + "intermediate.dense.weight", shape: [intermediate, h]),
                     intermediateBias: try weights.buffer(base + "intermediate.dense.bias", shape: [intermediate]),
                     outputWeight: try weights.buffer(base + "output.dense.weight", shape: [h, intermediate]),
                     outputBias: try weights.buffer(base + "output.dense.bias", shape: [h]),
@@ -119,7 +122,8 @@ public final class TransformerEncoder: Sendable {
         for (index, input) in batch.enumerated() {
             guard input.count > 0, input.count <= maxSequenceLength else {
                 throw ModelError(
-                    .invalidInput, "sequence \(index) has \(input.count) tokens; this encoder takes 1...\(maxSequenceLength)")
+                    .invalidInput,
+                    "sequence \(index) has \(input.count) tokens; this encoder takes 1...\(maxSequenceLength)")
             }
             for (id, type) in zip(input.ids, input.typeIds) {
                 guard id >= 0, Int(id) < configuration.vocabSize, type >= 0, Int(type) < configuration.typeVocabSize

@@ -32,7 +32,8 @@ public struct SequenceClassifier: Sendable {
         let h = configuration.hiddenSize
         let classes = configuration.labels.count
         guard classes > 0 else {
-            throw ModelError(.invalidConfiguration, "config.json names no labels (id2label, num_labels)", path: weights.path)
+            throw ModelError(
+                .invalidConfiguration, "config.json names no labels (id2label, num_labels)", path: weights.path)
         }
         let (denseName, outputName) =
             configuration.family == .bert
@@ -48,7 +49,9 @@ public struct SequenceClassifier: Sendable {
     }
 
     /// Scores `(text, pair)` inputs, `batchSize` per forward pass.
-    public func classify(_ inputs: [(text: String, pair: String?)], batchSize: Int = 16) throws(ModelError) -> [Prediction] {
+    public func classify(_ inputs: [(text: String, pair: String?)], batchSize: Int = 16) throws(ModelError)
+        -> [Prediction]
+    {
         var predictions: [Prediction] = []
         var start = 0
         while start < inputs.count {

@@ -10,7 +10,9 @@ public struct BertNormalizer: Sendable, Hashable {
     public var stripAccents: Bool?
     public var lowercase: Bool
 
-    public init(cleanText: Bool = true, handleChineseChars: Bool = true, stripAccents: Bool? = nil, lowercase: Bool = true) {
+    public init(
+        cleanText: Bool = true, handleChineseChars: Bool = true, stripAccents: Bool? = nil, lowercase: Bool = true
+    ) {
         self.cleanText = cleanText
         self.handleChineseChars = handleChineseChars
         self.stripAccents = stripAccents
@@ -49,7 +51,9 @@ public struct BertNormalizer: Sendable, Hashable {
         if lowercase {
             // Per scalar, like Rust's `char::to_lowercase` (no context-dependent final sigma).
             var lowered = String.UnicodeScalarView()
-            for scalar in result.unicodeScalars { lowered.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars) }
+            for scalar in result.unicodeScalars {
+                lowered.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            }
             result = String(lowered)
         }
         return result
@@ -95,7 +99,9 @@ public struct BertNormalizer: Sendable, Hashable {
     /// ASCII punctuation (which includes symbols such as `$`, `+`, `^`) or any Unicode P* category.
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
-        if (33...47).contains(value) || (58...64).contains(value) || (91...96).contains(value) || (123...126).contains(value) {
+        if (33...47).contains(value) || (58...64).contains(value) || (91...96).contains(value)
+            || (123...126).contains(value)
+        {
             return true
         }
         switch scalar.properties.generalCategory {

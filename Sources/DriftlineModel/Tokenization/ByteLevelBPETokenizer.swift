@@ -44,7 +44,8 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         do {
             let object = try JSONSerialization.jsonObject(with: Data(contentsOf: vocabURL))
             guard let map = object as? [String: NSNumber] else {
-                throw ModelError(.invalidConfiguration, "vocab.json is not an object of token to id", path: vocabURL.path)
+                throw ModelError(
+                    .invalidConfiguration, "vocab.json is not an object of token to id", path: vocabURL.path)
             }
             vocabulary = map.mapValues { Int32($0.intValue) }
         } catch let error as ModelError {

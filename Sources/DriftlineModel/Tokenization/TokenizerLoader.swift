@@ -22,17 +22,20 @@ public enum TokenizerLoader {
                 for (index, merge) in (model["merges"] as? [Any] ?? []).enumerated() {
                     if let pair = merge as? [String], pair.count == 2 {
                         merges.append((pair[0], pair[1]))
-                    } else if let line = merge as? String, case let parts = line.split(separator: " "), parts.count == 2 {
+                    } else if let line = merge as? String, case let parts = line.split(separator: " "), parts.count == 2
+                    {
                         merges.append((String(parts[0]), String(parts[1])))
                     } else {
-                        throw ModelError(.invalidConfiguration, "tokenizer.json merge \(index) is not a pair", path: path)
+                        throw ModelError(
+                            .invalidConfiguration, "tokenizer.json merge \(index) is not a pair", path: path)
                     }
                 }
                 return try ByteLevelBPETokenizer(vocabulary: vocabulary, merges: merges, settings: settings)
             case let type:
                 throw ModelError(
                     .invalidConfiguration,
-                    "tokenizer.json model type \(type ?? "(none)") is not supported; supported: WordPiece, BPE", path: path)
+                    "tokenizer.json model type \(type ?? "(none)") is not supported; supported: WordPiece, BPE",
+                    path: path)
             }
         }
         let files = FileManager.default

@@ -38,7 +38,8 @@ public struct WordPieceTokenizer: Tokenizer {
         let vocabURL = directory.appendingPathComponent("vocab.txt")
         let text: String
         do { text = try String(contentsOf: vocabURL, encoding: .utf8) } catch {
-            throw ModelError(.fileUnreadable, "cannot read the WordPiece vocabulary", path: vocabURL.path, underlying: error)
+            throw ModelError(
+                .fileUnreadable, "cannot read the WordPiece vocabulary", path: vocabURL.path, underlying: error)
         }
         var vocabulary: [String: Int32] = [:]
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -59,7 +60,8 @@ public struct WordPieceTokenizer: Tokenizer {
                 handleChineseChars: settings.bool("handle_chinese_chars", "tokenize_chinese_chars") ?? true,
                 stripAccents: settings.bool("strip_accents"),
                 lowercase: settings.bool("lowercase", "do_lower_case") ?? true),
-            unknownToken: settings.string("unk_token") ?? "[UNK]", classifierToken: settings.string("cls_token") ?? "[CLS]",
+            unknownToken: settings.string("unk_token") ?? "[UNK]",
+            classifierToken: settings.string("cls_token") ?? "[CLS]",
             separatorToken: settings.string("sep_token") ?? "[SEP]", padToken: settings.string("pad_token") ?? "[PAD]",
             continuingSubwordPrefix: settings.string("continuing_subword_prefix") ?? "##",
             maxInputCharsPerWord: settings.int("max_input_chars_per_word") ?? 100)

@@ -28,7 +28,6 @@ public struct EncoderConfiguration: Sendable, Hashable {
 
     public var headSize: Int { hiddenSize / numAttentionHeads }
 
-
     /// Reads `config.json` from a model directory.
     public init(directory: URL) throws(ModelError) {
         let url = directory.appendingPathComponent("config.json")
@@ -51,7 +50,8 @@ public struct EncoderConfiguration: Sendable, Hashable {
         modelType = object["model_type"] as? String ?? ""
         guard let family = Family(rawValue: modelType) else {
             throw ModelError(
-                .invalidConfiguration, "model_type '\(modelType)' is not supported; supported: bert, roberta", path: path)
+                .invalidConfiguration, "model_type '\(modelType)' is not supported; supported: bert, roberta",
+                path: path)
         }
         self.family = family
         architectures = object["architectures"] as? [String] ?? []

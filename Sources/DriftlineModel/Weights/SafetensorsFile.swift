@@ -122,14 +122,18 @@ public struct SafetensorsFile: Sendable {
         return data[start..<(start + info.byteRange.count)].withUnsafeBytes { raw -> [Float] in
             switch info.dtype {
             case .f32:
-                return (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+                return (0..<count).map {
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+                }
             case .f16:
                 return (0..<count).map {
                     Self.floatFromHalf(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))
                 }
             case .bf16:
                 return (0..<count).map {
-                    Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) << 16)
+                    Float(
+                        bitPattern: UInt32(
+                            UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) << 16)
                 }
             default:
                 return []
