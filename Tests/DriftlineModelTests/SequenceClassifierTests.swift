@@ -36,7 +36,7 @@ import Testing
         #expect(tokenized == inputs)
         let fromText = try classifier.classify(cases.map { (text: $0.text, pair: $0.pair) }, batchSize: 5)
         let rebatched = zip(fromText, fromIds).map { maxAbsoluteDifference($0.logits, $1.logits) }.max() ?? 0
-        #expect(rebatched <= 1e-5, "rebatching moved a logit by \(rebatched)")
+        #expect(rebatched <= 1e-4, "rebatching moved a logit by \(rebatched)")
         for prediction in fromIds {
             #expect(abs(prediction.probabilities.reduce(0, +) - 1) < 1e-5)
             #expect(

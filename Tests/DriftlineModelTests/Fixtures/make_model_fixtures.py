@@ -132,7 +132,7 @@ def tiny_bert(inputs, seed):
     torch.manual_seed(seed)
     config = BertConfig(
         vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37,
-        max_position_embeddings=64, type_vocab_size=2, initializer_range=0.1, hidden_act="gelu",
+        max_position_embeddings=64, type_vocab_size=2, initializer_range=0.6, hidden_act="gelu",
         id2label=LABELS, label2id={v: k for k, v in LABELS.items()},
     )
     model = BertForSequenceClassification(config)
@@ -149,7 +149,7 @@ def tiny_roberta(inputs, seed):
     torch.manual_seed(seed)
     config = RobertaConfig(
         vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37,
-        max_position_embeddings=66, type_vocab_size=1, initializer_range=0.1, pad_token_id=1, bos_token_id=0,
+        max_position_embeddings=66, type_vocab_size=1, initializer_range=0.6, pad_token_id=1, bos_token_id=0,
         eos_token_id=2, hidden_act="gelu", id2label=LABELS, label2id={v: k for k, v in LABELS.items()},
     )
     model = RobertaForSequenceClassification(config)
