@@ -54,14 +54,17 @@
 
         static func tokenizerThroughput(_ label: String, _ tokenizer: any Tokenizer, _ sentences: [String]) {
             let start = ContinuousClock.now
+            let cpuStart = Self.processCPUSeconds()
             var tokens = 0
             for sentence in sentences { tokens += tokenizer.tokenIds(sentence).count }
             let seconds = Self.seconds(ContinuousClock.now - start)
+            let cpuSeconds = Self.processCPUSeconds() - cpuStart
             let bytes = sentences.reduce(0) { $0 + $1.utf8.count }
             print(
                 String(
-                    format: "model: tokenizer %@, 1 thread: %.0f tokens/s (%.1f MB/s of text)", label,
-                    Double(tokens) / seconds, Double(bytes) / seconds / 1e6))
+                    format:
+                        "model: tokenizer %@, 1 thread: %.0f tokens/s (%.2f MB/s of text); %.0f tokens per CPU-second",
+                    label, Double(tokens) / seconds, Double(bytes) / seconds / 1e6, Double(tokens) / cpuSeconds))
         }
 
         /// CPU time of the whole process (all threads): on a shared machine the wall-clock figures
