@@ -50,6 +50,16 @@ let package = Package(
             name: "DriftlineStats",
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "DriftlineModel",
+            dependencies: ["COpenBLAS"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DriftlineStore",
             dependencies: [
@@ -126,6 +136,13 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             // Read by path (DriftlineTestSupport.repositoryRoot), also by the pipeline tests; not bundled as resources.
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftlineModelTests",
+            dependencies: ["DriftlineModel"],
+            // Fixtures are read by path (#filePath); the scripts that make them never run in CI.
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
