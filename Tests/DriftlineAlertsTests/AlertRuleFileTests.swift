@@ -25,6 +25,10 @@ struct AlertRuleFileTests {
         #expect(threshold.metric == .quantile(0.99, histogram: "ttft_ms"))
         #expect(threshold.pendingFor == .seconds(300))
         #expect(threshold.comparison == .above)
+        #expect(
+            IngestThresholds.counters(in: outcome.rules).map(\.description) == [
+                "tpot_at_or_below_ms(50)", "ttft_at_or_below_ms(1500)",
+            ])
     }
 
     @Test func aRatioOfStoredCountersIsANewSLIKindWithoutCode() throws {
@@ -118,18 +122,18 @@ struct AlertRuleFileTests {
     ]
 
     @Test(arguments: broken)
-    func brokenFilesNameFileLineAndKey(_ case: BrokenFile) {
+    func brokenFilesNameFileLineAndKey(_ broken: BrokenFile) {
         #expect(throws: AlertSpecError.self) {
-            _ = try AlertRuleKindRegistry.standard.decode(yaml: `case`.yaml, file: "alerts/broken.yaml")
+            _ = try AlertRuleKindRegistry.standard.decode(yaml: broken.yaml, file: "alerts/broken.yaml")
         }
         do {
-            _ = try AlertRuleKindRegistry.standard.decode(yaml: `case`.yaml, file: "alerts/broken.yaml")
+            _ = try AlertRuleKindRegistry.standard.decode(yaml: broken.yaml, file: "alerts/broken.yaml")
         } catch {
-            #expect(error.code == `case`.code)
-            #expect(error.line == `case`.line)
-            #expect(error.key == `case`.key)
+            #expect(error.code == broken.code)
+            #expect(error.line == broken.line)
+            #expect(error.key == broken.key)
             #expect(error.file == "alerts/broken.yaml")
-            #expect(error.description.hasPrefix("alerts/broken.yaml:\(`case`.line):"), "\(error)")
+            #expect(error.description.hasPrefix("alerts/broken.yaml:\(broken.line):"), "\(error)")
         }
     }
 

@@ -1,4 +1,4 @@
-@testable import DriftlineAlerts
+import DriftlineAlerts
 import Foundation
 import Testing
 
@@ -104,7 +104,8 @@ struct BurnRateEvaluatorTests {
         var firedTiers: Set<String> = []
         var time = incidentStart.addingTimeInterval(-600)
         while time < incidentEnd.addingTimeInterval(3_600) {
-            for notification in tracker.apply(try await slo.evaluate(source: source, at: time), from: slo.name, at: time)
+            let conditions = try await slo.evaluate(source: source, at: time)
+            for notification in tracker.apply(conditions, from: slo.name, at: time)
             where notification.labels["burn_tier"] == "page-1h" {
                 if notification.status == .firing { firedAt = firedAt ?? time } else { resolvedAt = resolvedAt ?? time }
             }

@@ -31,7 +31,7 @@ public struct BurnRateTier: Hashable, Sendable {
 
     /// The burn rate both windows must exceed, for an SLO over `period`.
     public func factor(period: Duration) -> Double {
-        budgetFraction * period.seconds / longWindow.seconds
+        budgetFraction * period.timeInterval / longWindow.timeInterval
     }
 
     /// Shortest time from the start of an incident with a constant `errorRatio` (0…1, traffic steady, no errors
@@ -40,7 +40,7 @@ public struct BurnRateTier: Hashable, Sendable {
     public func detectionTime(errorRatio: Double, objective: Double, period: Duration) -> Duration? {
         let threshold = factor(period: period) * (1 - objective)
         guard errorRatio > threshold else { return nil }
-        return .milliseconds(Int64((threshold / errorRatio * longWindow.seconds * 1_000).rounded()))
+        return .milliseconds(Int64((threshold / errorRatio * longWindow.timeInterval * 1_000).rounded()))
     }
 
     /// SRE workbook, "Alerting on SLOs", table 5-8 shape: two page tiers and two ticket tiers.

@@ -18,7 +18,7 @@ public struct EventCountQuery: Hashable, Sendable {
         self.end = end
     }
 
-    public var start: Date { end.addingTimeInterval(-window.seconds) }
+    public var start: Date { end.addingTimeInterval(-window.timeInterval) }
 }
 
 /// Implemented by the store (Postgres) and by test fakes. Groups without events may be left out.

@@ -66,16 +66,13 @@ public struct OutboxSender<Store: OutboxStore, Transport: WebhookTransport>: Sen
             // Configuration, not the message, is wrong: keep it until the receiver is configured again.
             let reason = "receiver \(message.receiver) is not configured"
             try await store.scheduleRetry(
-                id: message.id, attempts: message.attempts, nextAttemptAt: now().addingTimeInterval(policy.maximum.seconds),
+                id: message.id, attempts: message.attempts, nextAttemptAt: now().addingTimeInterval(policy.maximum.timeInterval),
                 reason: reason)
             return .retry(after: policy.maximum, reason: reason)
         }
-        var headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/json"), (Self.idempotencyKeyHeader, String(message.id)),
-        ]
-        if let secret = receiver.secret {
-            headers += WebhookSigner(secret: secret).headers(body: message.body, at: now())
-        }
+        let signature = receiver.secret.map { WebhookSigner(secret: $0).headers(body: message.body, at: now()) } ?? []
+        let headers: [(name: String, value: String)] =
+            [("Content-Type", "application/json"), (Self.idempotencyKeyHeader, String(message.id))] + signature
         let result: Result<WebhookResponse, any Error>
         do {
             let response = try await Self.withDeadline(receiver.timeout) { [transport] in
@@ -100,7 +97,7 @@ public struct OutboxSender<Store: OutboxStore, Transport: WebhookTransport>: Sen
             }
             let delay = policy.delay(afterAttempts: attempts, retryAfter: retryAfter, unit: unitRandom())
             try await store.scheduleRetry(
-                id: message.id, attempts: attempts, nextAttemptAt: time.addingTimeInterval(delay.seconds), reason: reason)
+                id: message.id, attempts: attempts, nextAttemptAt: time.addingTimeInterval(delay.timeInterval), reason: reason)
         }
         return decision
     }

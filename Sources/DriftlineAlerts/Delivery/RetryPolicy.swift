@@ -31,7 +31,7 @@ public struct RetryPolicy: Hashable, Sendable {
     public func delay(afterAttempts attempts: Int, retryAfter: Duration? = nil, unit: Double) -> Duration {
         if let retryAfter { return min(retryAfter, maximum) }
         let exponent = Double(max(0, attempts - 1))
-        let base = min(maximum.seconds, initial.seconds * pow(multiplier, exponent))
+        let base = min(maximum.timeInterval, initial.timeInterval * pow(multiplier, exponent))
         let scale = 1 - jitter * min(max(unit, 0), 1)
         return .milliseconds(Int64((base * scale * 1_000).rounded()))
     }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The body of one webhook call in Alertmanager's webhook format, version 4
 /// (prometheus.io/docs/alerting/latest/configuration/#webhook_config), so existing receivers work unchanged.

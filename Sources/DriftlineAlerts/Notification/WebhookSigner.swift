@@ -19,15 +19,18 @@ public struct WebhookSigner: Sendable {
     public static let timestampHeader = "X-Driftline-Timestamp"
     public static let signaturePrefix = "sha256="
 
-    private let key: SymmetricKey
+    /// Kept as bytes: swift-crypto 3's `SymmetricKey` is not `Sendable`.
+    private let secret: [UInt8]
 
     public init(secret: String) {
-        self.key = SymmetricKey(data: Array(secret.utf8))
+        self.secret = Array(secret.utf8)
     }
 
     public init(secret: [UInt8]) {
-        self.key = SymmetricKey(data: secret)
+        self.secret = secret
     }
+
+    private var key: SymmetricKey { SymmetricKey(data: secret) }
 
     /// The bytes that are signed: `"<timestamp>." + body`.
     public static func signedBytes(body: [UInt8], timestamp: Int64) -> [UInt8] {
@@ -55,7 +58,7 @@ public struct WebhookSigner: Sendable {
         body: [UInt8], timestampHeader: String, signatureHeader: String, now: Date, tolerance: Duration = .seconds(300)
     ) -> Bool {
         guard let timestamp = Int64(timestampHeader),
-            abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance.seconds,
+            abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance.timeInterval,
             signatureHeader.hasPrefix(Self.signaturePrefix),
             let mac = Self.bytes(hex: String(signatureHeader.dropFirst(Self.signaturePrefix.count)))
         else { return false }

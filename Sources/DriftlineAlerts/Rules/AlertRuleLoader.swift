@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Reads every `*.yaml` / `*.yml` file of a rules folder (not recursive, `README.md` and others ignored) and
 /// collects every file's first error, so `driftline alerts check` reports all broken files at once.

@@ -243,7 +243,8 @@ public struct SpecMapping {
                     code: .wrongType, file: file, line: value.mark?.line, column: value.mark?.column, key: path,
                     expected: "string keys")
             }
-            result.append((name, try Self.strings(of: value, file: file, key: path)))
+            let values = try Self.strings(of: value, file: file, key: path)
+            result.append((name, values))
         }
         return result
     }

@@ -54,7 +54,7 @@ public struct AlertStateMachine: Hashable, Sendable, Codable {
         case (.inactive, false), (.resolved, false):
             return .none
         case (.pending(let since), true):
-            guard now.timeIntervalSince(since) >= pendingFor.seconds else { return .none }
+            guard now.timeIntervalSince(since) >= pendingFor.timeInterval else { return .none }
             state = .firing(since: since, lastActiveAt: now)
             return .notifyFiring(startsAt: since)
         case (.pending, false):
@@ -64,7 +64,7 @@ public struct AlertStateMachine: Hashable, Sendable, Codable {
             state = .firing(since: since, lastActiveAt: now)
             return .none
         case (.firing(let since, let lastActive), false):
-            guard now.timeIntervalSince(lastActive) >= keepFiringFor.seconds else { return .none }
+            guard now.timeIntervalSince(lastActive) >= keepFiringFor.timeInterval else { return .none }
             state = .resolved(since: since, endedAt: now)
             return .notifyResolved(startsAt: since, endsAt: now)
         }
