@@ -149,7 +149,7 @@ struct BurnRateEvaluatorTests {
         }
         let conditions = slo.conditions(for: BurnRateEvaluator.evaluate(slo, counts: counts))
         #expect(conditions.count == 4)
-        #expect(conditions.allSatisfy(\.isActive))
+        #expect(conditions.allSatisfy { $0.isActive })
         #expect(conditions.map { $0.labels["burn_tier"] } == ["page-1h", "page-6h", "ticket-1d", "ticket-3d"])
         #expect(conditions.map { $0.labels["severity"] } == ["page", "page", "ticket", "ticket"])
         #expect(conditions.allSatisfy { $0.labels["model"] == "gpt-4o" && $0.labels["slo"] == "chat-availability" })

@@ -51,6 +51,7 @@ public enum AlertMetric: Hashable, Sendable, CustomStringConvertible {
         guard function.hasPrefix("p"), let percent = Double(function.dropFirst()), percent > 0, percent < 100 else {
             return nil
         }
-        return .quantile(percent / 100, histogram: histogram)
+        // Percent rounded to 1/1000 first, so `p99.9` reads as the double nearest 0.999, as written.
+        return .quantile((percent * 1_000).rounded() / 100_000, histogram: histogram)
     }
 }
