@@ -17,6 +17,7 @@ struct AlertFingerprintTests {
         #expect(AlertFingerprint(rule: "r", labels: ["model": "gpt-4o", "severity": "ticket"]) != base)
         #expect(AlertFingerprint(rule: "r", labels: ["model": "gpt-4o"]) != base)
         // Moving text between a name and its value changes the bytes.
-        #expect(AlertFingerprint(rule: "r", labels: ["mo": "del"]) != AlertFingerprint(rule: "r", labels: ["mod": "el"]))
+        #expect(
+            AlertFingerprint(rule: "r", labels: ["mo": "del"]) != AlertFingerprint(rule: "r", labels: ["mod": "el"]))
     }
 }

@@ -112,10 +112,12 @@ struct AlertRuleFileTests {
             name: "unknown kind", yaml: valid.replacingOccurrences(of: "kind: slo", with: "kind: sla"),
             code: .unknownKind, line: 1, key: "kind"),
         BrokenFile(
-            name: "threshold op", yaml: "kind: threshold\nname: t\nmetric: p99(ttft_ms)\nwindow: 5m\nop: '=>'\nthreshold: 1\n",
+            name: "threshold op",
+            yaml: "kind: threshold\nname: t\nmetric: p99(ttft_ms)\nwindow: 5m\nop: '=>'\nthreshold: 1\n",
             code: .invalidValue, line: 5, key: "op"),
         BrokenFile(
-            name: "threshold metric", yaml: "kind: threshold\nname: t\nmetric: p99(ttft)\nwindow: 5m\nop: '>'\nthreshold: 1\n",
+            name: "threshold metric",
+            yaml: "kind: threshold\nname: t\nmetric: p99(ttft)\nwindow: 5m\nop: '>'\nthreshold: 1\n",
             code: .invalidValue, line: 3, key: "metric"),
         BrokenFile(
             name: "yaml syntax", yaml: "kind: slo\nname: [chat\n", code: .syntax, line: 3, key: ""),

@@ -36,7 +36,8 @@ struct AlertTrackerTests {
         let stored = try JSONEncoder().encode(tracker)
         var restored = try JSONDecoder().decode(AlertTracker.self, from: stored)
         #expect(restored == tracker)
-        #expect(restored.apply([Self.condition(model: "a", active: true)], from: "chat-ttft-p99", at: Self.at(60)).isEmpty)
+        #expect(
+            restored.apply([Self.condition(model: "a", active: true)], from: "chat-ttft-p99", at: Self.at(60)).isEmpty)
         let resolved = restored.apply(
             [Self.condition(model: "a", active: false)], from: "chat-ttft-p99", at: Self.at(90))
         #expect(resolved.count == 1)

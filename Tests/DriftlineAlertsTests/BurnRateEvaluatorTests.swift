@@ -5,7 +5,8 @@ import Testing
 struct BurnRateEvaluatorTests {
     static let start = Date(timeIntervalSince1970: 1_764_547_200)  // 2025-12-01T00:00:00Z, a minute boundary
 
-    static func availabilitySLO(objective: Double, groupBy: [AlertDimension] = [], minimumEvents: Int = 100) -> SLOSpec {
+    static func availabilitySLO(objective: Double, groupBy: [AlertDimension] = [], minimumEvents: Int = 100) -> SLOSpec
+    {
         SLOSpec(
             name: "chat-availability", objective: objective, groupBy: groupBy,
             sli: SLIDefinition(good: CounterReference(.okRequests), total: CounterReference(.requests)),

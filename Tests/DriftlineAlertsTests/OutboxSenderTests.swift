@@ -55,7 +55,9 @@ final class MemoryOutbox: OutboxStore, Sendable {
         }
     }
 
-    var states: [Int64: String] { rows.withLock { Dictionary(uniqueKeysWithValues: $0.map { ($0.message.id, $0.state) }) } }
+    var states: [Int64: String] {
+        rows.withLock { Dictionary(uniqueKeysWithValues: $0.map { ($0.message.id, $0.state) }) }
+    }
 }
 
 /// A receiver that answers from a script (statuses or refused connections), then 200, recording what it got.
@@ -92,7 +94,9 @@ final class TestClock: Sendable {
 struct OutboxSenderTests {
     static func messages(receiver: String, ids: ClosedRange<Int64>) -> [OutboxMessage] {
         ids.map {
-            OutboxMessage(id: $0, receiver: receiver, body: Array("{\"n\":\($0)}".utf8), createdAt: Date(timeIntervalSince1970: 0))
+            OutboxMessage(
+                id: $0, receiver: receiver, body: Array("{\"n\":\($0)}".utf8), createdAt: Date(timeIntervalSince1970: 0)
+            )
         }
     }
 
@@ -154,12 +158,14 @@ struct OutboxSenderTests {
     @Test func decisionsFollowTheStatusClasses() {
         let now = Date(timeIntervalSince1970: 0)
         #expect(DeliveryDecision.decide(.success(WebhookResponse(status: 204)), now: now) == .delivered)
-        #expect(DeliveryDecision.decide(.success(WebhookResponse(status: 404)), now: now) == .reject(reason: "HTTP 404"))
+        #expect(
+            DeliveryDecision.decide(.success(WebhookResponse(status: 404)), now: now) == .reject(reason: "HTTP 404"))
         #expect(
             DeliveryDecision.decide(.success(WebhookResponse(status: 408)), now: now)
                 == .retry(after: nil, reason: "HTTP 408"))
         #expect(
-            DeliveryDecision.decide(.success(WebhookResponse(status: 503, retryAfter: "Thu, 01 Jan 1970 00:00:30 GMT")), now: now)
+            DeliveryDecision.decide(
+                .success(WebhookResponse(status: 503, retryAfter: "Thu, 01 Jan 1970 00:00:30 GMT")), now: now)
                 == .retry(after: .seconds(30), reason: "HTTP 503"))
     }
 

@@ -7,7 +7,8 @@ struct WebhookPayloadTests {
         let labels = ["alertname": "chat-ttft", "severity": "page", "model": model]
         return AlertNotification(
             fingerprint: AlertFingerprint(rule: "chat-ttft:page-1h", labels: labels), status: status, labels: labels,
-            annotations: ["summary": "burning", "value": model], startsAt: Date(timeIntervalSince1970: 1_764_621_998.25),
+            annotations: ["summary": "burning", "value": model],
+            startsAt: Date(timeIntervalSince1970: 1_764_621_998.25),
             endsAt: status == .resolved ? Date(timeIntervalSince1970: 1_764_622_598) : nil,
             sourceFile: "alerts/chat-ttft.yaml")
     }
@@ -16,7 +17,9 @@ struct WebhookPayloadTests {
     @Test func bodyHasAlertmanagerV4Shape() throws {
         let payload = WebhookPayload(
             receiver: "oncall", groupLabels: ["alertname": "chat-ttft"],
-            notifications: [Self.notification(model: "a", status: .firing), Self.notification(model: "b", status: .resolved)],
+            notifications: [
+                Self.notification(model: "a", status: .firing), Self.notification(model: "b", status: .resolved),
+            ],
             externalURL: "https://driftline.example/")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(payload.encoded())) as? [String: Any])
         #expect(

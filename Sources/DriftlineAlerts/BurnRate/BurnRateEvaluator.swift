@@ -13,7 +13,9 @@ public enum BurnRateEvaluator {
             GroupBurnRate(
                 group: group,
                 tiers: slo.policy.tiers.map { tier in
-                    evaluate(tier: tier, slo: slo, long: counts[tier.longWindow, group], short: counts[tier.shortWindow, group])
+                    evaluate(
+                        tier: tier, slo: slo, long: counts[tier.longWindow, group],
+                        short: counts[tier.shortWindow, group])
                 })
         }
     }
@@ -41,7 +43,8 @@ public enum BurnRateEvaluator {
     ) async throws -> WindowedEventCounts {
         var result = WindowedEventCounts()
         for window in slo.policy.requiredWindows {
-            let query = EventCountQuery(sli: slo.sli, filter: slo.filter, groupBy: slo.groupBy, window: window, end: end)
+            let query = EventCountQuery(
+                sli: slo.sli, filter: slo.filter, groupBy: slo.groupBy, window: window, end: end)
             result.byWindow[window] = try await source.eventCounts(query)
         }
         return result

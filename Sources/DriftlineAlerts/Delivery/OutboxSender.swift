@@ -66,7 +66,8 @@ public struct OutboxSender<Store: OutboxStore, Transport: WebhookTransport>: Sen
             // Configuration, not the message, is wrong: keep it until the receiver is configured again.
             let reason = "receiver \(message.receiver) is not configured"
             try await store.scheduleRetry(
-                id: message.id, attempts: message.attempts, nextAttemptAt: now().addingTimeInterval(policy.maximum.timeInterval),
+                id: message.id, attempts: message.attempts,
+                nextAttemptAt: now().addingTimeInterval(policy.maximum.timeInterval),
                 reason: reason)
             return .retry(after: policy.maximum, reason: reason)
         }
@@ -76,7 +77,8 @@ public struct OutboxSender<Store: OutboxStore, Transport: WebhookTransport>: Sen
         let result: Result<WebhookResponse, any Error>
         do {
             let response = try await Self.withDeadline(receiver.timeout) { [transport] in
-                try await transport.post(url: receiver.url, headers: headers, body: message.body, timeout: receiver.timeout)
+                try await transport.post(
+                    url: receiver.url, headers: headers, body: message.body, timeout: receiver.timeout)
             }
             result = .success(response)
         } catch {
@@ -92,12 +94,14 @@ public struct OutboxSender<Store: OutboxStore, Transport: WebhookTransport>: Sen
         case .retry(let retryAfter, let reason):
             if let limit = policy.maximumAttempts, attempts >= limit {
                 try await store.markRejected(
-                    id: message.id, attempts: attempts, at: time, reason: "gave up after \(attempts) attempts: \(reason)")
+                    id: message.id, attempts: attempts, at: time,
+                    reason: "gave up after \(attempts) attempts: \(reason)")
                 return .reject(reason: reason)
             }
             let delay = policy.delay(afterAttempts: attempts, retryAfter: retryAfter, unit: unitRandom())
             try await store.scheduleRetry(
-                id: message.id, attempts: attempts, nextAttemptAt: time.addingTimeInterval(delay.timeInterval), reason: reason)
+                id: message.id, attempts: attempts, nextAttemptAt: time.addingTimeInterval(delay.timeInterval),
+                reason: reason)
         }
         return decision
     }

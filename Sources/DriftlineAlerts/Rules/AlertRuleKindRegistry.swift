@@ -26,7 +26,8 @@ public struct AlertRuleKindRegistry: Sendable {
         let spec = try SpecMapping.parse(yaml: text, file: file)
         let kind = try spec.string("kind", expected: "one of \(kinds.joined(separator: ", "))")
         guard let decoder = decoders[kind] else {
-            throw spec.error(.unknownKind, key: "kind", expected: "one of \(kinds.joined(separator: ", "))", found: kind)
+            throw spec.error(
+                .unknownKind, key: "kind", expected: "one of \(kinds.joined(separator: ", "))", found: kind)
         }
         return try decoder(spec)
     }

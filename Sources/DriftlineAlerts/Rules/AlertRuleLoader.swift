@@ -25,7 +25,8 @@ public struct AlertRuleLoader: Sendable {
                 if let first = seen[rule.name] {
                     let spec = try SpecMapping.parse(yaml: text, file: path)
                     outcome.errors.append(
-                        spec.error(.duplicateName, key: "name", expected: "a name not already used by \(first)",
+                        spec.error(
+                            .duplicateName, key: "name", expected: "a name not already used by \(first)",
                             found: rule.name))
                     continue
                 }

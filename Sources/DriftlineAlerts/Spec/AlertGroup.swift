@@ -16,7 +16,8 @@ public struct AlertGroup: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     public var description: String {
         values.isEmpty
-            ? "{}" : "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "}"
+            ? "{}"
+            : "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "}"
     }
 
     public static func < (lhs: AlertGroup, rhs: AlertGroup) -> Bool { lhs.description < rhs.description }

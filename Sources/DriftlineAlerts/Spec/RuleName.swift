@@ -6,7 +6,9 @@ enum RuleName {
         let name = try spec.string("name", expected: expected)
         let valid =
             !name.isEmpty
-            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+            && name.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+            }
         guard valid else { throw spec.error(.invalidValue, key: "name", expected: expected, found: name) }
         return name
     }

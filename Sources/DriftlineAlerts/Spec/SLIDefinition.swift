@@ -48,7 +48,8 @@ public struct SLIDefinition: Hashable, Sendable, CustomStringConvertible {
             } else {
                 let value = try body.number(parameter.name, expected: "a positive number")
                 guard value > 0 else {
-                    throw body.error(.invalidValue, key: parameter.name, expected: "a positive number", found: "\(value)")
+                    throw body.error(
+                        .invalidValue, key: parameter.name, expected: "a positive number", found: "\(value)")
                 }
                 values[parameter.name] = CounterReference.formatNumber(value)
             }

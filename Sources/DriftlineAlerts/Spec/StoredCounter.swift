@@ -27,13 +27,15 @@ public struct StoredCounter: Hashable, Sendable, CustomStringConvertible {
         name: "ttft_measured", takesThreshold: false, meaning: "requests with a TTFT (count of the ttft_ms histogram)")
     /// Requests whose TTFT was at or below the threshold.
     public static let ttftAtOrBelow = StoredCounter(
-        name: "ttft_at_or_below_ms", takesThreshold: true, meaning: "requests with TTFT <= threshold, counted at ingest")
+        name: "ttft_at_or_below_ms", takesThreshold: true, meaning: "requests with TTFT <= threshold, counted at ingest"
+    )
     /// Requests with a time per output token (more than one output token).
     public static let tpotMeasured = StoredCounter(
         name: "tpot_measured", takesThreshold: false, meaning: "requests with a TPOT (count of the tpot_ms histogram)")
     /// Requests whose TPOT was at or below the threshold.
     public static let tpotAtOrBelow = StoredCounter(
-        name: "tpot_at_or_below_ms", takesThreshold: true, meaning: "requests with TPOT <= threshold, counted at ingest")
+        name: "tpot_at_or_below_ms", takesThreshold: true, meaning: "requests with TPOT <= threshold, counted at ingest"
+    )
     /// Requests with an end-to-end latency (end − start).
     public static let e2eMeasured = StoredCounter(
         name: "e2e_measured", takesThreshold: false,

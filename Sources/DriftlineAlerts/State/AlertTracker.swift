@@ -36,7 +36,8 @@ public struct AlertTracker: Hashable, Sendable, Codable {
                 ?? Series(
                     owner: owner, labels: condition.labels, annotations: condition.annotations,
                     sourceFile: condition.sourceFile,
-                    machine: AlertStateMachine(pendingFor: condition.pendingFor, keepFiringFor: condition.keepFiringFor))
+                    machine: AlertStateMachine(pendingFor: condition.pendingFor, keepFiringFor: condition.keepFiringFor)
+                )
             entry.machine.pendingFor = condition.pendingFor
             entry.machine.keepFiringFor = condition.keepFiringFor
             // A firing alert's resolution carries the annotations it fired with, refreshed while it stays active.
