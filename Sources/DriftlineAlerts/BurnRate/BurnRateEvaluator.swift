@@ -1,0 +1,52 @@
+public import Foundation
+
+/// Multiwindow, multi-burn-rate evaluation of an SLO (SRE workbook, "Alerting on SLOs", recommendation 6): a tier
+/// burns when the burn rate of both its long and its short window is above `factor` (strictly, as the workbook's
+/// `> 14.4 * (1 - objective)`), and its long window holds at least `minimumEvents` events.
+///
+/// ``evaluate(_:counts:)`` is pure; ``gatherCounts(for:from:at:)`` asks a store once per required window.
+public enum BurnRateEvaluator {
+    public static func evaluate(_ slo: SLOSpec, counts: WindowedEventCounts) -> [GroupBurnRate] {
+        var groups = counts.groups
+        if slo.groupBy.isEmpty { groups.insert(.all) }
+        return groups.sorted().map { group in
+            GroupBurnRate(
+                group: group,
+                tiers: slo.policy.tiers.map { tier in
+                    evaluate(
+                        tier: tier, slo: slo, long: counts[tier.longWindow, group],
+                        short: counts[tier.shortWindow, group])
+                })
+        }
+    }
+
+    static func evaluate(tier: BurnRateTier, slo: SLOSpec, long: EventCounts, short: EventCounts) -> TierBurnRate {
+        let factor = tier.factor(period: slo.period)
+        let longBurn = WindowBurnRate(window: tier.longWindow, counts: long, errorBudget: slo.errorBudget)
+        let shortBurn = WindowBurnRate(window: tier.shortWindow, counts: short, errorBudget: slo.errorBudget)
+        let verdict: TierVerdict
+        if long.total < Int64(slo.policy.minimumEvents) {
+            verdict = .insufficientEvents
+        } else if let longRate = longBurn.burnRate, let shortRate = shortBurn.burnRate, longRate > factor,
+            shortRate > factor
+        {
+            verdict = .burning
+        } else {
+            verdict = .withinBudget
+        }
+        return TierBurnRate(tier: tier, factor: factor, long: longBurn, short: shortBurn, verdict: verdict)
+    }
+
+    /// Asks `source` for every window the SLO's tiers need, all ending at `end`.
+    public static func gatherCounts(
+        for slo: SLOSpec, from source: any EventCountSource, at end: Date
+    ) async throws -> WindowedEventCounts {
+        var result = WindowedEventCounts()
+        for window in slo.policy.requiredWindows {
+            let query = EventCountQuery(
+                sli: slo.sli, filter: slo.filter, groupBy: slo.groupBy, window: window, end: end)
+            result.byWindow[window] = try await source.eventCounts(query)
+        }
+        return result
+    }
+}

@@ -1,0 +1,17 @@
+public import Foundation
+
+/// Everything the shipped rule kinds read from the store. A new kind that needs other data declares its own
+/// source protocol, the store conforms to it, and the kind casts the source it is given.
+public typealias AlertDataSource = EventCountSource & MetricSource
+
+/// A rule loaded from `alerts/`: the extension point for rule kinds (SLO burn rate, threshold; drift and budget
+/// kinds to come). A kind is registered once in ``AlertRuleKindRegistry`` with its `kind:` word and decoder; the
+/// scheduler, state machine and delivery treat every kind alike.
+public protocol AlertRule: Sendable {
+    /// Unique across `alerts/`.
+    var name: String { get }
+    var sourceFile: String { get }
+    /// Reads what the rule needs from `source` and judges every series at `time`. The verdict itself should be a
+    /// pure function of what was read, so that it can be tested without a store.
+    func evaluate(source: any AlertDataSource, at time: Date) async throws -> [AlertCondition]
+}
