@@ -2,6 +2,7 @@ import DriftlineKafka
 import DriftlinePipeline
 import DriftlineStats
 import DriftlineStore
+import DriftlineTestSupport
 import Foundation
 import Logging
 import PostgresNIO
@@ -29,7 +30,7 @@ struct OutageTests {
             let directory = try temporaryDirectory("driftline-outage")
             defer { try? FileManager.default.removeItem(at: directory) }
             let config = try writeConfig(directory, brokers: cluster.bootstrapServers, url: server.url, group: "outage")
-            try await Migrator().migrate(client: client, logger: quietLogger)
+            try await Migrator().migrate(client: client, logger: TestLogging.logger())
 
             var truth = GroundTruth()
             let process = try launch(config: config, log: directory.appendingPathComponent("run.log"))
@@ -43,7 +44,7 @@ struct OutageTests {
                     startMicroseconds: 1_764_072_000_000_000 + Int64(kill) * 600_000_000, truth: &truth)
                 produced += 4_000
                 let before = try await storedRecordCount(client, group: "outage")
-                try await waitUntil(timeout: .seconds(90), "a flush after restart \(kill)") {
+                try await waitUntil("a flush after restart \(kill)", timeout: .seconds(90), pollingEvery: .milliseconds(200)) {
                     (try? await storedRecordCount(client, group: "outage")) ?? 0 > before
                 }
                 try await Task.sleep(for: .milliseconds(Int64(random.uniform() * 1200)))
@@ -52,7 +53,7 @@ struct OutageTests {
                 #expect(process.isRunning, "driftline run must ride out the outage")
                 try server.restart()
             }
-            try await waitUntil(timeout: .seconds(120), "all \(produced) records stored after 10 outages") {
+            try await waitUntil("all \(produced) records stored after 10 outages", timeout: .seconds(120), pollingEvery: .milliseconds(200)) {
                 (try? await storedRecordCount(client, group: "outage")) == Int64(produced)
             }
             let stopping = ContinuousClock.now
@@ -76,13 +77,13 @@ struct OutageTests {
             let directory = try temporaryDirectory("driftline-outage-term")
             defer { try? FileManager.default.removeItem(at: directory) }
             let config = try writeConfig(directory, brokers: cluster.bootstrapServers, url: server.url, group: "term")
-            try await Migrator().migrate(client: client, logger: quietLogger)
+            try await Migrator().migrate(client: client, logger: TestLogging.logger())
             var truth = GroundTruth()
             try produceTraffic(
                 brokers: cluster.bootstrapServers, topic: "llm.requests", partitions: 4, count: 2_000, truth: &truth)
             let log = directory.appendingPathComponent("run.log")
             let process = try launch(config: config, log: log)
-            try await waitUntil(timeout: .seconds(60), "the first flush") {
+            try await waitUntil("the first flush", timeout: .seconds(60), pollingEvery: .milliseconds(200)) {
                 try await storedRecordCount(client, group: "term") > 0
             }
             try server.kill()
@@ -100,7 +101,7 @@ struct OutageTests {
             // Nothing is lost: the next run stores the rest exactly.
             try server.restart()
             let rerun = try launch(config: config, log: directory.appendingPathComponent("rerun.log"))
-            try await waitUntil(timeout: .seconds(90), "everything stored after the restart") {
+            try await waitUntil("everything stored after the restart", timeout: .seconds(90), pollingEvery: .milliseconds(200)) {
                 (try? await storedRecordCount(client, group: "term")) == 4_000
             }
             try await Task.sleep(for: .seconds(2))

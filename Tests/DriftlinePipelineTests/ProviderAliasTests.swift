@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import DriftlineCore
 import Foundation
 import Testing
@@ -11,7 +12,7 @@ struct ProviderAliasTests {
     /// The shipped catalogue, with the aliases a default configuration gives it.
     static func shippedCatalogue(aliases: [String: [String]] = [:]) throws -> PriceCatalogue {
         var costs = PipelineConfiguration.CostSettings()
-        costs.catalogue = ConfigurationTests.repositoryRoot.appendingPathComponent("pipelines/prices.yaml").path
+        costs.catalogue = repositoryRoot.appendingPathComponent("pipelines/prices.yaml").path
         costs.providerAliases = aliases
         return try #require(try costs.loadCatalogue())
     }

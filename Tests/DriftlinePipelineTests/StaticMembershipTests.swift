@@ -20,14 +20,14 @@ struct StaticMembershipTests {
             let cluster = try MockKafkaCluster(brokers: 1)
             defer { cluster.close() }
             try cluster.createTopic("llm.requests", partitions: 4)
-            try await Migrator().migrate(client: client, logger: quietLogger)
+            try await Migrator().migrate(client: client, logger: TestLogging.logger())
             func member(_ name: String) -> IngestPipeline {
                 var configuration = testConfiguration(
                     brokers: cluster.bootstrapServers, database: database, topic: "llm.requests", group: "static")
                 configuration.kafka.groupInstanceID = name
                 return IngestPipeline(
-                    configuration: configuration, store: AggregateStore(client: client, logger: quietLogger),
-                    logger: quietLogger)
+                    configuration: configuration, store: AggregateStore(client: client, logger: TestLogging.logger()),
+                    logger: TestLogging.logger())
             }
             var truth = GroundTruth()
             try produceTraffic(
@@ -38,7 +38,7 @@ struct StaticMembershipTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await first.run() }
                 group.addTask { try await second.run() }
-                try await waitUntil(timeout: .seconds(60), "2 000 records stored") {
+                try await waitUntil("2 000 records stored", timeout: .seconds(60), pollingEvery: .milliseconds(200)) {
                     try await storedRecordCount(client, group: "static") == 2_000
                 }
                 // driftline-0 stops and comes back under the same id, while records keep coming.
@@ -49,7 +49,7 @@ struct StaticMembershipTests {
                 try produceTraffic(
                     brokers: cluster.bootstrapServers, topic: "llm.requests", partitions: 4, count: 2_000, seed: 12,
                     startMicroseconds: 1_764_072_600_000_000, truth: &truth)
-                try await waitUntil(timeout: .seconds(60), "4 000 records stored") {
+                try await waitUntil("4 000 records stored", timeout: .seconds(60), pollingEvery: .milliseconds(200)) {
                     try await storedRecordCount(client, group: "static") == 4_000
                 }
                 #expect(restarted.statistics.rebalances > 0, "the restarted member was assigned partitions")

@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -96,7 +97,7 @@ struct ConfigurationMessageTests {
 
     /// The shipped compose configuration uses the container's HOSTNAME as its instance id.
     @Test func composeUsesStaticMembership() throws {
-        let path = ConfigurationTests.repositoryRoot.appendingPathComponent("pipelines/compose.yaml").path
+        let path = repositoryRoot.appendingPathComponent("pipelines/compose.yaml").path
         let configuration = try PipelineConfiguration.load(file: path, environment: [:])
         #expect(configuration.kafka.groupInstanceID == "env:HOSTNAME")
     }

@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -18,7 +19,7 @@ final class DriftlineProcess {
         let handle = try FileHandle(forWritingTo: log)
         process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.driftlineExecutable)
         process.arguments = arguments
-        process.currentDirectoryURL = ConfigurationTests.repositoryRoot
+        process.currentDirectoryURL = repositoryRoot
         var merged = ProcessInfo.processInfo.environment
         for name in ["DATABASE_URL", "DATABASE_PASSWORD_FILE", "DATABASE_CONNECT_TIMEOUT", "KAFKA_BROKERS"] {
             merged[name] = nil

@@ -12,7 +12,7 @@ import Testing
 /// case the process stays up, the good records around the bad one are counted, the bad one is
 /// a dead letter whose reason names the field, and nothing else is stored.
 @Suite("Hostile records", .serialized)
-struct HostileRecordTests {
+struct HostileRecordPipelineTests {
     struct Case {
         var name: String
         var record: [UInt8]
@@ -109,9 +109,9 @@ struct HostileRecordTests {
                 brokers: cluster.bootstrapServers, database: database, topic: "llm.requests", group: "hostile")
             configuration.aggregation.dimensions = [.model, .provider, .app, .route, .tenant, .team, .environment]
             configuration.aggregation.labels = ["region"]
-            let store = AggregateStore(client: client, logger: quietLogger)
-            try await Migrator().migrate(client: client, logger: quietLogger)
-            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: quietLogger)
+            let store = AggregateStore(client: client, logger: TestLogging.logger())
+            try await Migrator().migrate(client: client, logger: TestLogging.logger())
+            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: TestLogging.logger())
 
             var producerConfiguration = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
             producerConfiguration.properties = ["linger.ms": "5", "message.max.bytes": "2000000"]
@@ -142,7 +142,7 @@ struct HostileRecordTests {
 
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
-                try await waitUntil(timeout: .seconds(120), "all \(total) records stored") {
+                try await waitUntil("all \(total) records stored", timeout: .seconds(120), pollingEvery: .milliseconds(200)) {
                     try await storedRecordCount(client, group: "hostile") == total
                 }
                 pipeline.stop()
