@@ -1,5 +1,5 @@
-import Logging
 import DriftlineCore
+import Logging
 import PostgresNIO
 
 extension AggregateStore {

@@ -64,7 +64,8 @@ public struct AggregateStore: Sendable {
                 for rows in batch.rows where !rows.isEmpty {
                     rejected += try await Self.writeIsolating(rows, on: connection, logger: logger)
                 }
-                try await Self.insertRejected(rejected, consumerGroup: batch.consumerGroup, on: connection, logger: logger)
+                try await Self.insertRejected(
+                    rejected, consumerGroup: batch.consumerGroup, on: connection, logger: logger)
                 return rejected.count
             }
             if rejected > 0 {

@@ -4,14 +4,15 @@ import DriftlineDemo
 import DriftlinePipeline
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract:
-            "End to end on embedded defaults: an in-process Kafka mock cluster, DATABASE_URL or a throwaway local Postgres, generated traffic with a latency incident; prints per-model figures read back from Postgres.")
+            "End to end on embedded defaults: an in-process Kafka mock cluster, DATABASE_URL or a throwaway local Postgres, generated traffic with a latency incident; prints per-model figures read back from Postgres."
+    )
 
     @Option(name: .long, help: "How long to generate traffic.")
     var seconds: Double = 60

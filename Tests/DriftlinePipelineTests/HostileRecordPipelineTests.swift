@@ -77,16 +77,20 @@ struct HostileRecordPipelineTests {
             Case(name: "100 KB model", record: with { $0.model = randomText(100_000, seed: 4) }, field: "model"))
         cases.append(
             Case(
-                name: "100 KB label value", record: with { $0.dimensions.labels["region"] = randomText(100_000, seed: 5) },
+                name: "100 KB label value",
+                record: with { $0.dimensions.labels["region"] = randomText(100_000, seed: 5) },
                 field: "region"))
         cases.append(
-            Case(name: "NUL in a label value", record: with { $0.dimensions.labels["region"] = "e\u{0}u" }, field: "region"))
+            Case(
+                name: "NUL in a label value", record: with { $0.dimensions.labels["region"] = "e\u{0}u" },
+                field: "region"))
         cases.append(
             Case(
                 name: "control character in a label key", record: with { $0.dimensions.labels["re\u{1}gion"] = "eu" },
                 field: "labels"))
         cases.append(
-            Case(name: "lone high surrogate", record: rawJSON(replacing: "model", with: #""a\ud800b""#), field: "model"))
+            Case(name: "lone high surrogate", record: rawJSON(replacing: "model", with: #""a\ud800b""#), field: "model")
+        )
         cases.append(
             Case(name: "lone low surrogate", record: rawJSON(replacing: "tenant", with: #""\udc00""#), field: "tenant"))
         cases.append(
@@ -124,7 +128,9 @@ struct HostileRecordPipelineTests {
             for (index, hostile) in cases.enumerated() {
                 let partition = Int32(index % 4)
                 for _ in 0..<3 {
-                    try producer.send(topic: "llm.requests", key: nil, value: Self.encoder.encode(Self.event(good)), partition: partition)
+                    try producer.send(
+                        topic: "llm.requests", key: nil, value: Self.encoder.encode(Self.event(good)),
+                        partition: partition)
                     good += 1
                 }
                 try producer.send(topic: "llm.requests", key: nil, value: hostile.record, partition: partition)
@@ -142,7 +148,9 @@ struct HostileRecordPipelineTests {
 
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
-                try await waitUntil("all \(total) records stored", timeout: .seconds(120), pollingEvery: .milliseconds(200)) {
+                try await waitUntil(
+                    "all \(total) records stored", timeout: .seconds(120), pollingEvery: .milliseconds(200)
+                ) {
                     try await storedRecordCount(client, group: "hostile") == total
                 }
                 pipeline.stop()
@@ -156,16 +164,20 @@ struct HostileRecordPipelineTests {
             let tenants = try await client.query("SELECT count(DISTINCT tenant)::int8 FROM dl_windows")
             for try await count in tenants.decode(Int64.self) { #expect(count == 10_001) }
             let rejected = try await client.query("SELECT count(*)::int8 FROM dl_rejected_rows")
-            for try await count in rejected.decode(Int64.self) { #expect(count == 0, "decoders rejected them all first") }
+            for try await count in rejected.decode(Int64.self) {
+                #expect(count == 0, "decoders rejected them all first")
+            }
 
             let letters = try await client.query(
-                "SELECT reason, payload_size FROM dl_dead_letters WHERE consumer_group = 'hostile' ORDER BY partition, \"offset\"")
+                "SELECT reason, payload_size FROM dl_dead_letters WHERE consumer_group = 'hostile' ORDER BY partition, \"offset\""
+            )
             var reasons: [(String, Int32)] = []
             for try await row in letters.decode((String, Int32).self) { reasons.append(row) }
             #expect(reasons.count == cases.count)
             for hostile in cases {
                 let matching = reasons.filter { Int($0.1) == hostile.record.count && $0.0.contains(hostile.field) }
-                #expect(!matching.isEmpty, "\(hostile.name): no dead letter naming \(hostile.field) in \(reasons.map(\.0))")
+                #expect(
+                    !matching.isEmpty, "\(hostile.name): no dead letter naming \(hostile.field) in \(reasons.map(\.0))")
             }
         }
     }

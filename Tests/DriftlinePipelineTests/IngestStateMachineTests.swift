@@ -78,8 +78,10 @@ import Testing
             _ = machine.tick(now: now, pendingRows: 2)
         }
         #expect(
-            delays == [.milliseconds(800), .milliseconds(1600), .milliseconds(3200), .seconds(5), .seconds(5),
-                .seconds(5), .seconds(5)])
+            delays == [
+                .milliseconds(800), .milliseconds(1600), .milliseconds(3200), .seconds(5), .seconds(5),
+                .seconds(5), .seconds(5),
+            ])
         // Success resets the back-off.
         _ = machine.flushCompleted(.committed, now: now, pendingRows: 0)
         #expect(machine.partitions[Self.p0]?.stored == 14)
@@ -165,7 +167,10 @@ import Testing
             if release != nil { break }
         }
         #expect(attempts == 3)
-        #expect(release == Machine.Release(discardUnstored: true, restartRemaining: false, resume: false, unstored: [Self.p0: 7]))
+        #expect(
+            release
+                == Machine.Release(
+                    discardUnstored: true, restartRemaining: false, resume: false, unstored: [Self.p0: 7]))
     }
 
     @Test func withTheStoreUnreachableShutdownTriesOnce() {
@@ -229,7 +234,8 @@ import Testing
             switch machine.revoking([Self.p0], pendingRows: 2) {
             case .awaitFlight: return
             case .flush:
-                _ = machine.flushCompleted(.failed(cause: "x", storeUnreachable: false), now: Self.at(1), pendingRows: 2)
+                _ = machine.flushCompleted(
+                    .failed(cause: "x", storeUnreachable: false), now: Self.at(1), pendingRows: 2)
             case .release(let done): release = done
             }
         }

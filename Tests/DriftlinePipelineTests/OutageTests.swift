@@ -44,7 +44,9 @@ struct OutageTests {
                     startMicroseconds: 1_764_072_000_000_000 + Int64(kill) * 600_000_000, truth: &truth)
                 produced += 4_000
                 let before = try await storedRecordCount(client, group: "outage")
-                try await waitUntil("a flush after restart \(kill)", timeout: .seconds(90), pollingEvery: .milliseconds(200)) {
+                try await waitUntil(
+                    "a flush after restart \(kill)", timeout: .seconds(90), pollingEvery: .milliseconds(200)
+                ) {
                     (try? await storedRecordCount(client, group: "outage")) ?? 0 > before
                 }
                 try await Task.sleep(for: .milliseconds(Int64(random.uniform() * 1200)))
@@ -53,7 +55,10 @@ struct OutageTests {
                 #expect(process.isRunning, "driftline run must ride out the outage")
                 try server.restart()
             }
-            try await waitUntil("all \(produced) records stored after 10 outages", timeout: .seconds(120), pollingEvery: .milliseconds(200)) {
+            try await waitUntil(
+                "all \(produced) records stored after 10 outages", timeout: .seconds(120),
+                pollingEvery: .milliseconds(200)
+            ) {
                 (try? await storedRecordCount(client, group: "outage")) == Int64(produced)
             }
             let stopping = ContinuousClock.now
@@ -101,7 +106,9 @@ struct OutageTests {
             // Nothing is lost: the next run stores the rest exactly.
             try server.restart()
             let rerun = try launch(config: config, log: directory.appendingPathComponent("rerun.log"))
-            try await waitUntil("everything stored after the restart", timeout: .seconds(90), pollingEvery: .milliseconds(200)) {
+            try await waitUntil(
+                "everything stored after the restart", timeout: .seconds(90), pollingEvery: .milliseconds(200)
+            ) {
                 (try? await storedRecordCount(client, group: "term")) == 4_000
             }
             try await Task.sleep(for: .seconds(2))
@@ -182,8 +189,9 @@ struct OwnPostgres {
     static func with(_ body: (OwnPostgres, PostgresClient) async throws -> Void) async throws {
         let directory = "/tmp/driftline-own-pg-\(UUID().uuidString.prefix(8))"
         let output = try run(["start", directory])
-        guard let port = output.split(separator: " ").first(where: { $0.hasPrefix("POSTGRES_PORT=") })
-            .flatMap({ Int($0.dropFirst("POSTGRES_PORT=".count)) })
+        guard
+            let port = output.split(separator: " ").first(where: { $0.hasPrefix("POSTGRES_PORT=") })
+                .flatMap({ Int($0.dropFirst("POSTGRES_PORT=".count)) })
         else { throw OwnPostgresError(message: "test-postgres.sh start printed no port: \(output)") }
         let server = OwnPostgres(directory: directory, port: port)
         defer {

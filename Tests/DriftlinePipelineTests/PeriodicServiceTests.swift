@@ -12,7 +12,8 @@ import Testing
         let schedule = PeriodicSchedule(interval: .seconds(60), initialDelay: .seconds(60))
         #expect(schedule.firstRun(startedAt: Self.t0) == Self.t0 + .seconds(60))
         // A quick run: the next starts an interval after this one started.
-        #expect(schedule.nextRun(afterRunStartedAt: Self.t0, finishedAt: Self.t0 + .seconds(2)) == Self.t0 + .seconds(60))
+        #expect(
+            schedule.nextRun(afterRunStartedAt: Self.t0, finishedAt: Self.t0 + .seconds(2)) == Self.t0 + .seconds(60))
         // A run longer than the interval: the next starts when it ends, not several at once.
         #expect(
             schedule.nextRun(afterRunStartedAt: Self.t0, finishedAt: Self.t0 + .seconds(150))
@@ -33,7 +34,8 @@ import Testing
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: service)], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+                services: [.init(service: service)],
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             while runs.withLock({ $0 }) < 4 { try await Task.sleep(for: .milliseconds(10)) }

@@ -1,5 +1,5 @@
-import DriftlineTestSupport
 import DriftlineCore
+import DriftlineTestSupport
 import Foundation
 import Testing
 

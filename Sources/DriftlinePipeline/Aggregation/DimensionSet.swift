@@ -31,7 +31,8 @@ public struct DimensionSet: Sendable, Equatable {
     /// so times before 1970 land in the right window too).
     @inlinable
     public func windowStart(of time: EventTime) -> Int64 {
-        let seconds = time.microsecondsSinceEpoch >= 0
+        let seconds =
+            time.microsecondsSinceEpoch >= 0
             ? time.microsecondsSinceEpoch / 1_000_000 : -((-time.microsecondsSinceEpoch + 999_999) / 1_000_000)
         let remainder = seconds % windowSeconds
         return seconds - (remainder < 0 ? remainder + windowSeconds : remainder)

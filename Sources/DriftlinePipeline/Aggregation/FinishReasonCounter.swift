@@ -1,5 +1,5 @@
-import DriftlineStats
 import DriftlineCore
+import DriftlineStats
 public import DriftlineStore
 
 /// Counts finish reasons (`stop`, `length`, `content_filter`, `tool_calls`, …) per window and

@@ -1,5 +1,5 @@
-import DriftlineStats
 public import DriftlineCore
+import DriftlineStats
 public import DriftlineStore
 
 extension WindowAggregate {

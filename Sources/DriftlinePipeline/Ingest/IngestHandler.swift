@@ -183,7 +183,8 @@ final class IngestHandler: KafkaConsumerHandler {
                     complete(flight.batch, flight.call.wait(), consumer: consumer)
                 } else {
                     let lost = StoreCallTimeout(what: "flush", timeout: .zero)
-                    complete(FlushBatch(consumerGroup: group, offsets: [], rows: []), .failure(lost), consumer: consumer)
+                    complete(
+                        FlushBatch(consumerGroup: group, offsets: [], rows: []), .failure(lost), consumer: consumer)
                 }
             case .flush(let offsets):
                 let flight = submit(offsets)

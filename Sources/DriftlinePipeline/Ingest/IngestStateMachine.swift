@@ -213,7 +213,8 @@ struct IngestStateMachine {
             retryDelay = settings.firstRetryDelay
             retryNotBefore = now
             if case .recovering(let since) = health {
-                actions.append(.reportStoreRecovered(after: now - since, records: offsets.reduce(0) { $0 + $1.records }))
+                actions.append(
+                    .reportStoreRecovered(after: now - since, records: offsets.reduce(0) { $0 + $1.records }))
             }
             health = .healthy
         case .fenced(let fenced):

@@ -38,7 +38,8 @@ final class StoreCall<Value: Sendable>: Sendable {
     /// Blocks the calling (non-pool) thread until the call has finished or passed its deadline.
     func wait() -> Result<Value, any Error> {
         let remaining = deadline - .now
-        let nanoseconds = max(0, remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000)
+        let nanoseconds = max(
+            0, remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000)
         if shared.done.wait(timeout: .now() + .nanoseconds(Int(clamping: nanoseconds))) == .success {
             shared.done.signal()  // later waits return at once
         }

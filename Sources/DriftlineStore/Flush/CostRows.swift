@@ -19,5 +19,7 @@ public struct CostRows: StoredRows {
         return (CostRows(first), CostRows(second))
     }
 
-    public func describe() -> String { costs.map { "\($0.key): \($0.value.requests) requests" }.joined(separator: "; ") }
+    public func describe() -> String {
+        costs.map { "\($0.key): \($0.value.requests) requests" }.joined(separator: "; ")
+    }
 }

@@ -15,7 +15,8 @@ public struct DeadLetterRows: StoredRows {
     public var count: Int { letters.count }
 
     public func write(on connection: PostgresConnection, logger: Logger) async throws {
-        try await AggregateStore.insertDeadLetters(letters, consumerGroup: consumerGroup, on: connection, logger: logger)
+        try await AggregateStore.insertDeadLetters(
+            letters, consumerGroup: consumerGroup, on: connection, logger: logger)
     }
 
     public func split() -> (DeadLetterRows, DeadLetterRows) {

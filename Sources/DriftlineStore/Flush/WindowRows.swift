@@ -19,5 +19,7 @@ public struct WindowRows: StoredRows {
         return (WindowRows(first), WindowRows(second))
     }
 
-    public func describe() -> String { windows.map { "\($0.key): \($0.value.requests) requests" }.joined(separator: "; ") }
+    public func describe() -> String {
+        windows.map { "\($0.key): \($0.value.requests) requests" }.joined(separator: "; ")
+    }
 }

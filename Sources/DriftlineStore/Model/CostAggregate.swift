@@ -1,5 +1,5 @@
-import DriftlineStats
 public import DriftlineCore
+import DriftlineStats
 
 /// The mergeable cost figures of one window and cost-attribution key (`dl_costs`). Kept apart
 /// from `WindowAggregate` so that splitting cost by user or team does not multiply the

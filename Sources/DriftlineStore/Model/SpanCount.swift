@@ -1,4 +1,5 @@
 import DriftlineStats
+
 /// The window and dimensions non-model-call spans (tools, retrieval, agents, …) are counted by.
 public struct SpanCountKey: Hashable, Sendable, Comparable {
     public var windowStart: Int64
