@@ -15,6 +15,7 @@ import Synchronization
 ///
 ///     swift run -c release DriftlineBenchmarks [--records N] [--partitions P] [--skip-e2e] [--skip-memory]
 ///         [--consumer-property K=V …] [--producer-property K=V …] [--otlp]
+///     swift run -c release DriftlineBenchmarks --outage [--rate R] [--outages 15,60,120]
 ///
 /// 1. decode + validate + aggregate, in memory, one thread, ~1 KB generated records;
 /// 2. raw librdkafka consume rate from a mock-cluster topic, produced while consuming (the ceiling);
@@ -49,6 +50,14 @@ struct Benchmarks {
             .merging(properties("--producer-property")) { $1 }
         let records = option("--records", 1_000_000)
         let partitions = Int32(option("--partitions", 8))
+        if arguments.contains("--outage") {
+            // PostgreSQL killed and restarted under steady traffic (OutageBenchmark.swift).
+            let outages = arguments.firstIndex(of: "--outages").flatMap { index in
+                index + 1 < arguments.count ? arguments[index + 1].split(separator: ",").compactMap { Int($0) } : nil
+            }
+            try await OutageBenchmark.run(rate: option("--rate", 2_000), outages: outages ?? [15, 60, 120])
+            return
+        }
         if arguments.contains("--otlp") {
             // OTLP GenAI spans only (OTLPBenchmarks.swift); --records counts spans.
             try await OTLPBenchmarks.run(
@@ -82,7 +91,7 @@ struct Benchmarks {
 
     static func inMemory(_ corpus: Corpus, label: String) {
         let decoder = NativeJSONDecoder(keepText: false, keepEmbedding: false)
-        var aggregator = WindowAggregator(dimensions: DimensionSet(PipelineConfiguration().aggregation))
+        var aggregator = WindowAggregator(dimensions: WindowGrouping(PipelineConfiguration().aggregation))
         let partition = SourcePartition(topic: "bench", partition: 0)
         var failures = 0
         // Warm-up pass over 50 k records, then the measured pass over all of them.

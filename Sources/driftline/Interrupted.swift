@@ -16,15 +16,14 @@ struct Interrupted: Error, CustomStringConvertible {
     }
 
     /// Runs `body` in a task that SIGINT and SIGTERM cancel, and throws `Interrupted` when one
-    /// did. Afterwards both signals have their default action again until a `ServiceGroup`
-    /// takes them over, so that no moment of the start-up ignores them.
+    /// did. The signals stay ignored afterwards (libdispatch keeps its handler): a `SignalRelay`
+    /// made before hears them until a `ServiceGroup` takes over.
     static func onSignals<T: Sendable>(
         during: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let task = Task { try await body() }
         let received = ReceivedSignal()
         let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-            Glibc.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number)
             source.setEventHandler {
                 received.set(number)
@@ -33,11 +32,7 @@ struct Interrupted: Error, CustomStringConvertible {
             source.resume()
             return source
         }
-        defer {
-            sources.forEach { $0.cancel() }
-            Glibc.signal(SIGINT, SIG_DFL)
-            Glibc.signal(SIGTERM, SIG_DFL)
-        }
+        defer { sources.forEach { $0.cancel() } }
         do {
             let value = try await task.value
             // A signal that came as the task finished is not lost.

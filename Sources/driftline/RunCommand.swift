@@ -18,6 +18,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("driftline.run", level: logLevel)
+        let relay = SignalRelay()
         try await CommandFailure.reporting {
             // In order of cost, so that a mistake is reported before anything waits: the file,
             // then what needs neither Kafka nor PostgreSQL, then PostgreSQL itself.
@@ -27,11 +28,13 @@ struct RunCommand: AsyncParsableCommand {
             try await Interrupted.onSignals(during: "waiting for PostgreSQL at \(startup.url.address)") {
                 try await startup.waitUntilReachable(logger: logger)
             }
-            try await runServices(configuration: configuration, url: startup.url, logger: logger)
+            try await runServices(configuration: configuration, url: startup.url, relay: relay, logger: logger)
         }
     }
 
-    private func runServices(configuration: PipelineConfiguration, url: DatabaseURL, logger: Logger) async throws {
+    private func runServices(
+        configuration: PipelineConfiguration, url: DatabaseURL, relay: SignalRelay, logger: Logger
+    ) async throws {
         let client = PostgresClient(
             configuration: try url.clientConfiguration(
                 maximumConnections: configuration.postgres.maxConnections,
@@ -53,7 +56,17 @@ struct RunCommand: AsyncParsableCommand {
         // start-up check): after this long the services are cancelled. Below compose's 30 s
         // stop_grace_period; what was not flushed is re-read from the stored offsets.
         group.maximumGracefulShutdownDuration = .seconds(25)
-        try await ServiceGroup(configuration: group).run()
+        let services = ServiceGroup(configuration: group)
+        // Any signal the relay heard (also one that came before the group listened) shuts the
+        // group down gracefully; the group's own handling makes the same call.
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await services.run() }
+            tasks.addTask {
+                for await _ in relay.signals { await services.triggerGracefulShutdown() }
+            }
+            try await tasks.next()
+            tasks.cancelAll()
+        }
     }
 }
 

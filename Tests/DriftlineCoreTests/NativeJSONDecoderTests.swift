@@ -24,7 +24,7 @@ struct NativeJSONDecoderTests {
             start: start, firstToken: start.advanced(byMicroseconds: 250_456),
             end: EventTime(microsecondsSinceEpoch: 1_795_608_001_923_500),
             model: "gpt-4o", provider: "openai",
-            dimensions: Dimensions(
+            dimensions: EventDimensions(
                 app: "support-bot", route: "/v1/chat", tenant: "acme", user: "u-42", team: "growth",
                 environment: "prod", modelVersion: "2024-08-06", labels: ["region": "eu-west-1", "tier": "gold"]),
             tokens: TokenCounts(input: 812, output: 164, cachedInput: 512, cacheWrite: 100, reasoning: 64),
@@ -42,7 +42,7 @@ struct NativeJSONDecoderTests {
         #expect(event.requestID == nil)
         #expect(event.firstToken == nil)
         #expect(event.provider == "")
-        #expect(event.dimensions == Dimensions())
+        #expect(event.dimensions == EventDimensions())
         #expect(event.tokens == TokenCounts())
         #expect(event.status == .ok)
         #expect(event.httpStatus == nil)

@@ -9,7 +9,7 @@ struct NativeJSONEncoderTests {
         let event = LLMEvent(
             requestID: "r1", start: start, firstToken: start.advanced(byMicroseconds: 1000),
             end: start.advanced(byMilliseconds: 2000), model: "gpt-4o", provider: "openai",
-            dimensions: Dimensions(tenant: "acme", labels: ["z": "1", "a": "2"]),
+            dimensions: EventDimensions(tenant: "acme", labels: ["z": "1", "a": "2"]),
             tokens: TokenCounts(input: 10, output: 5, cachedInput: 2),
             status: .error, errorType: "timeout", httpStatus: 504,
             feedback: Feedback(score: 0.5, comment: "slow"))

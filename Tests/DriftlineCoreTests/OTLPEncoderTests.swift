@@ -10,7 +10,7 @@ struct OTLPEncoderTests {
         LLMEvent(
             requestID: "req-1", start: start, firstToken: start.advanced(byMicroseconds: 289_001),
             end: start.advanced(byMicroseconds: 1_500_000), model: "gpt-4o", provider: "openai",
-            dimensions: Dimensions(
+            dimensions: EventDimensions(
                 app: "chat", tenant: "acme", user: "u-1", team: "core", environment: "prod",
                 modelVersion: "gpt-4o-2026-06", labels: ["operation": "chat", "conversation_id": "c-9"]),
             tokens: TokenCounts(input: 900, output: 250, cachedInput: 450, cacheWrite: 10, reasoning: 40),
@@ -18,7 +18,7 @@ struct OTLPEncoderTests {
         LLMEvent(
             start: start, end: start.advanced(byMicroseconds: 30_000_000), model: "claude-sonnet-4",
             provider: "anthropic",
-            dimensions: Dimensions(app: "search", environment: "staging", labels: ["operation": "chat"]),
+            dimensions: EventDimensions(app: "search", environment: "staging", labels: ["operation": "chat"]),
             tokens: TokenCounts(input: 10), status: .error, errorType: "timeout", httpStatus: 504),
     ]
 

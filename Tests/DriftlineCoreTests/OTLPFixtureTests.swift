@@ -26,7 +26,7 @@ struct OTLPFixtureTests {
                 requestID: e["request_id"] as? String, traceID: e["trace_id"] as? String,
                 spanID: e["span_id"] as? String, start: micros("start")!, firstToken: micros("first_token"),
                 end: micros("end")!, model: e["model"] as! String, provider: e["provider"] as? String ?? "",
-                dimensions: Dimensions(
+                dimensions: EventDimensions(
                     app: e["app"] as? String ?? "", tenant: e["tenant"] as? String ?? "",
                     user: e["user"] as? String ?? "", environment: e["environment"] as? String ?? "",
                     modelVersion: e["model_version"] as? String ?? "", labels: e["labels"] as? [String: String] ?? [:]),

@@ -43,7 +43,7 @@ struct RoundTripTests {
             start: start, firstToken: firstToken, end: end,
             model: "m" + randomString(&generator),
             provider: randomString(&generator),
-            dimensions: Dimensions(
+            dimensions: EventDimensions(
                 app: randomString(&generator), route: randomString(&generator), tenant: randomString(&generator),
                 user: randomString(&generator), team: randomString(&generator),
                 environment: randomString(&generator), modelVersion: randomString(&generator), labels: labels),

@@ -16,13 +16,13 @@ struct AggregationTests {
         (Int64(3_599_000_000), 3600, Int64(0)),
     ])
     func windowStartIsTheFloor(micros: Int64, windowSeconds: Int, expected: Int64) {
-        let dimensions = DimensionSet(windowSeconds: windowSeconds, dimensions: [.model], labels: [])
+        let dimensions = WindowGrouping(windowSeconds: windowSeconds, dimensions: [.model], labels: [])
         #expect(dimensions.windowStart(of: EventTime(microsecondsSinceEpoch: micros)) == expected)
     }
 
     @Test func lateEventsMergeIntoTheirOwnWindowAndAreCounted() throws {
         var aggregator = WindowAggregator(
-            dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .tenant], labels: ["region"]))
+            dimensions: WindowGrouping(windowSeconds: 60, dimensions: [.model, .tenant], labels: ["region"]))
         let partition = SourcePartition(topic: "t", partition: 0)
         func event(_ second: Int64, model: String = "m") -> LLMEvent {
             var event = LLMEvent(

@@ -59,7 +59,7 @@ struct CostCommandTests {
         #expect(catalogue.histories.count == 1, "only openai's per-token entry: \(yaml)")
         // 1 M input tokens of which 400 k cached, 100 k output: 0.6 × 2.5 + 0.4 × 1.25 + 0.1 × 10 = 3 USD.
         var costs = PricedCosts(
-            catalogue: catalogue, dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model], labels: []))
+            catalogue: catalogue, dimensions: WindowGrouping(windowSeconds: 60, dimensions: [.model], labels: []))
         let start = EventTime(secondsSinceEpoch: 1_764_547_200)
         costs.add(
             LLMEvent(
@@ -81,11 +81,12 @@ struct CostCommandTests {
                 """)
             var costs = PricedCosts(
                 catalogue: try PriceCatalogue.load(file: catalogue),
-                dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .team], labels: []))
+                dimensions: WindowGrouping(windowSeconds: 60, dimensions: [.model, .provider, .team], labels: []))
             let hourAgo = EventTime(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) - 3600)
             func event(_ model: String, team: String, input: Int64, output: Int64) -> LLMEvent {
                 LLMEvent(
-                    start: hourAgo, end: hourAgo, model: model, provider: "openai", dimensions: Dimensions(team: team),
+                    start: hourAgo, end: hourAgo, model: model, provider: "openai",
+                    dimensions: EventDimensions(team: team),
                     tokens: TokenCounts(input: input, output: output))
             }
             // core: 2 × (400 k × 2.5 + 50 k × 10) / 1 M = 2 × 1.5 = 3 USD; search: one priced

@@ -32,7 +32,7 @@ struct CostStoreTests {
         let start = EventTime(secondsSinceEpoch: seconds)
         return LLMEvent(
             start: start, end: start, model: model, provider: provider,
-            dimensions: Dimensions(tenant: tenant, team: team), tokens: tokens)
+            dimensions: EventDimensions(tenant: tenant, team: team), tokens: tokens)
     }
 
     static func single(_ client: PostgresClient, _ sql: String) async throws -> String? {
@@ -51,7 +51,7 @@ struct CostStoreTests {
             try await Migrator().migrate(client: client, logger: logger)
             var costs = PricedCosts(
                 catalogue: try Self.catalogue(),
-                dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .tenant], labels: []))
+                dimensions: WindowGrouping(windowSeconds: 60, dimensions: [.model, .provider, .tenant], labels: []))
             var random = SplitMix64(seed: 42)
             let tenants = ["a", "b", "c", "d"]
             var doubleSum = 0.0
@@ -93,7 +93,7 @@ struct CostStoreTests {
             try await Migrator().migrate(client: client, logger: logger)
             var costs = PricedCosts(
                 catalogue: try Self.catalogue(),
-                dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .tenant], labels: []))
+                dimensions: WindowGrouping(windowSeconds: 60, dimensions: [.model, .provider, .tenant], labels: []))
             costs.add(Self.event("mystery-1", at: Self.t0, tokens: .init(input: 100, output: 7)))
             costs.add(Self.event("gpt-4o", at: Self.t0, tokens: .init(input: 1000, output: 100, cachedInput: 400)))
             #expect(try await store.write(FlushBatch(consumerGroup: "g", costs: costs.take())) == .committed)
@@ -131,7 +131,7 @@ struct CostStoreTests {
             try await Migrator().migrate(client: client, logger: logger)
             let catalogue = try Self.catalogue()
             try await store.syncGPUPrices(catalogue)
-            let dimensions = DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .tenant], labels: [])
+            let dimensions = WindowGrouping(windowSeconds: 60, dimensions: [.model, .provider, .tenant], labels: [])
             var first = PricedCosts(catalogue: catalogue, dimensions: dimensions)
             var second = PricedCosts(catalogue: catalogue, dimensions: dimensions)
             first.add(
@@ -162,7 +162,7 @@ struct CostStoreTests {
             ])
             var costs = PricedCosts(
                 catalogue: try Self.catalogue(),
-                dimensions: DimensionSet(
+                dimensions: WindowGrouping(
                     windowSeconds: 60, dimensions: [.model, .provider, .tenant, .team], labels: []))
             // 24 M input tokens of gpt-4o at 2.5 per million = 60 USD, at 01:00.
             costs.add(Self.event("gpt-4o", at: Self.t0 + 3600, tokens: .init(input: 24_000_000, output: 0)))
@@ -200,7 +200,7 @@ struct CostStoreTests {
             try await Migrator().migrate(client: client, logger: logger)
             var costs = PricedCosts(
                 catalogue: try Self.catalogue(),
-                dimensions: DimensionSet(windowSeconds: 60, dimensions: [.model, .provider, .team], labels: []))
+                dimensions: WindowGrouping(windowSeconds: 60, dimensions: [.model, .provider, .team], labels: []))
             // Team x: 1 USD per day for 10 days; team y: 3 USD on day 9 only.
             for day in 0..<10 {
                 costs.add(

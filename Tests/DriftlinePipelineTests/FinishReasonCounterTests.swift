@@ -38,7 +38,7 @@ struct FinishReasonCounterTests {
         try await withTestClient { client, _ in
             let store = AggregateStore(client: client, logger: Logger(label: "test"))
             try await Migrator().migrate(client: client, logger: store.logger)
-            let dimensions = DimensionSet(windowSeconds: 60, dimensions: [.model], labels: [])
+            let dimensions = WindowGrouping(windowSeconds: 60, dimensions: [.model], labels: [])
             var counter: any EventAnalyser = FinishReasonCounter(dimensions: dimensions)
             let partition = SourcePartition(topic: "t", partition: 0)
             let events = Self.events(5_000, seed: 11)
@@ -65,7 +65,7 @@ struct FinishReasonCounterTests {
     }
 
     @Test func discardingDropsUnstoredCounts() {
-        var counter = FinishReasonCounter(dimensions: DimensionSet(windowSeconds: 60, dimensions: [], labels: []))
+        var counter = FinishReasonCounter(dimensions: WindowGrouping(windowSeconds: 60, dimensions: [], labels: []))
         for event in Self.events(10, seed: 1) {
             counter.add(EnrichedEvent(event), from: SourcePartition(topic: "t", partition: 0))
         }

@@ -87,6 +87,9 @@ struct ProviderAliasTests {
         #expect(aliases.chain(for: "") == [])
     }
 
+    /// Entries for the provider as reported, and `*` entries, come first (the existing rule that
+    /// an azure event takes a `*` price before openai's); aliases only when none matches, the
+    /// earlier alias first.
     @Test func anEarlierProviderOfTheChainWinsAndTheEventsOwnNameFirst() throws {
         let rates = { (input: String) in TokenRates(input: try Money(decimal: input), output: .zero) }
         let catalogue = try PriceCatalogue([
@@ -94,15 +97,20 @@ struct ProviderAliasTests {
             ModelPrice(provider: "azure", model: .exact("o3-mini"), rates: try rates("2"), location: "azure"),
             ModelPrice(provider: "*", model: .exact("o3-mini"), rates: try rates("3"), location: "any"),
         ])
-        #expect(catalogue.price(provider: "azure.ai.openai", model: "o3-mini", at: Self.start)?.location == "azure")
+        #expect(catalogue.price(provider: "azure.ai.openai", model: "o3-mini", at: Self.start)?.location == "any")
+        let aliasesOnly = try PriceCatalogue([
+            ModelPrice(provider: "openai", model: .exact("o3-mini"), rates: try rates("1"), location: "openai"),
+            ModelPrice(provider: "azure", model: .glob("o3-*"), rates: try rates("2"), location: "azure"),
+        ])
+        #expect(aliasesOnly.price(provider: "azure.ai.openai", model: "o3-mini", at: Self.start)?.location == "azure")
         #expect(catalogue.price(provider: "openai", model: "o3-mini", at: Self.start)?.location == "openai")
         #expect(catalogue.price(provider: "other", model: "o3-mini", at: Self.start)?.location == "any")
-        // A more specific pattern still beats an earlier provider: exact under an alias before a glob of the name.
+        // The provider's own entry wins over a more specific one of an alias.
         let mixed = try PriceCatalogue([
             ModelPrice(provider: "google", model: .glob("gemini-*"), rates: try rates("1"), location: "glob"),
             ModelPrice(provider: "gemini", model: .exact("gemini-2.5-flash"), rates: try rates("2"), location: "exact"),
         ])
-        #expect(mixed.price(provider: "google", model: "gemini-2.5-flash", at: Self.start)?.location == "exact")
+        #expect(mixed.price(provider: "google", model: "gemini-2.5-flash", at: Self.start)?.location == "glob")
     }
 
     @Test func theConfigurationAddsAndRemovesAliases() throws {

@@ -30,7 +30,7 @@ public struct LLMEvent: Sendable, Equatable {
     public var model: String
     /// e.g. `openai`, `anthropic`; empty when unknown.
     public var provider: String
-    public var dimensions: Dimensions
+    public var dimensions: EventDimensions
     public var tokens: TokenCounts
 
     public var status: Status
@@ -57,7 +57,7 @@ public struct LLMEvent: Sendable, Equatable {
         end: EventTime,
         model: String,
         provider: String = "",
-        dimensions: Dimensions = Dimensions(),
+        dimensions: EventDimensions = EventDimensions(),
         tokens: TokenCounts = TokenCounts(),
         status: Status = .ok,
         errorType: String? = nil,

@@ -235,7 +235,7 @@ struct LiteLLMPayload {
             requestID: id, traceID: traceID, spanID: nil,
             start: start, firstToken: firstToken, end: end,
             model: model, provider: provider,
-            dimensions: Dimensions(
+            dimensions: EventDimensions(
                 app: metadata.keyAlias ?? "", route: metadata.requestRoute ?? "", tenant: metadata.orgID ?? "",
                 user: endUser ?? metadata.endUserID ?? "", team: metadata.teamID ?? "", environment: environment,
                 modelVersion: response?.model ?? "", labels: labels),

@@ -170,7 +170,7 @@ struct OpenAIChatRecord {
             requestID: response.id, traceID: traceID, spanID: spanID,
             start: start, firstToken: firstToken, end: end,
             model: model, provider: provider ?? "openai",
-            dimensions: Dimensions(
+            dimensions: EventDimensions(
                 app: app ?? "", route: route ?? "", tenant: tenant ?? "", user: user ?? requestUser ?? "",
                 team: team ?? "", environment: environment ?? "", modelVersion: response.model ?? "", labels: labels),
             tokens: tokens, status: failed ? .error : .ok,

@@ -106,7 +106,7 @@ struct NativeJSONRecordParser {
             requestID: requestID, traceID: traceID, spanID: spanID,
             start: start, firstToken: firstToken, end: end,
             model: model, provider: provider,
-            dimensions: Dimensions(
+            dimensions: EventDimensions(
                 app: app, route: route, tenant: tenant, user: user, team: team,
                 environment: environment, modelVersion: modelVersion, labels: labels),
             tokens: tokens, status: status, errorType: errorType, httpStatus: httpStatus,

@@ -178,7 +178,7 @@ struct GenAISpanMapper: OTLPSpanSink {
         }
         let provider = try string(.provider, cached: true)?.lowercased() ?? ""
         let tokens = try tokenCounts(provider: provider)
-        var dimensions = Dimensions(
+        var dimensions = EventDimensions(
             app: app, route: try scalar(.route) ?? "", tenant: try scalar(.tenant) ?? "",
             user: try scalar(.user) ?? "", team: try scalar(.team) ?? "", environment: environment,
             modelVersion: try string(.modelVersion, cached: true) ?? "")

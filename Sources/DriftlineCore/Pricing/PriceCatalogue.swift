@@ -119,22 +119,32 @@ public struct PriceCatalogue: Sendable {
         return nil
     }
 
-    /// Every pattern that matches, most specific first.
+    /// Every pattern that matches, most specific first. The provider as reported (in any case)
+    /// and `*` entries come first; the provider's aliases are tried, in order, only when nothing
+    /// matches it, so an entry written for the provider or for every provider always wins over
+    /// the price of another provider it stands for.
     public func candidates(provider: String, model: String) -> [History] {
         let chain = providerAliases.chain(for: provider)
+        let reported = provider.lowercased()
         func rank(_ history: History) -> Int { chain.firstIndex(of: history.provider) ?? chain.count }
+        func specificFirst(_ matching: [History]) -> [History] {
+            // `ordered` already puts a provider's entry before a `*` one of equal specificity.
+            matching.enumerated().sorted { a, b in
+                let (x, y) = (a.element.model, b.element.model)
+                if x.rank != y.rank { return x.rank < y.rank }
+                if x.literalCount != y.literalCount { return x.literalCount > y.literalCount }
+                let (p, q) = (rank(a.element), rank(b.element))
+                return p != q ? p < q : a.offset < b.offset
+            }.map(\.element)
+        }
         let matching = ordered.map { histories[$0] }.filter { history in
             (history.provider == "*" || chain.contains(history.provider)) && history.model.matches(model)
         }
-        // `ordered` already puts a provider's entry before a `*` one of equal specificity;
-        // among providers of the chain, the earlier one wins.
-        return matching.enumerated().sorted { a, b in
-            let (x, y) = (a.element.model, b.element.model)
-            if x.rank != y.rank { return x.rank < y.rank }
-            if x.literalCount != y.literalCount { return x.literalCount > y.literalCount }
-            let (p, q) = (rank(a.element), rank(b.element))
-            return p != q ? p < q : a.offset < b.offset
-        }.map(\.element)
+        let own = matching.filter { $0.provider == "*" || $0.provider.lowercased() == reported }
+        if !own.isEmpty { return specificFirst(own) }
+        // Among the aliases, the earlier one in the chain wins, then the more specific pattern.
+        let byAlias = Dictionary(grouping: matching, by: rank)
+        return byAlias.keys.sorted().flatMap { specificFirst(byAlias[$0] ?? []) }
     }
 
     /// The event's cost, or nil when no price applies: an unpriced event is never 0.

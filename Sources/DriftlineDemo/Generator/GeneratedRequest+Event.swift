@@ -7,7 +7,7 @@ extension TrafficGenerator.GeneratedRequest {
             requestID: requestID, start: EventTime(microsecondsSinceEpoch: startMicroseconds),
             firstToken: firstTokenMicroseconds.map { EventTime(microsecondsSinceEpoch: $0) },
             end: EventTime(microsecondsSinceEpoch: endMicroseconds), model: model, provider: provider,
-            dimensions: Dimensions(
+            dimensions: EventDimensions(
                 app: app, route: route, tenant: tenant, team: team, environment: environment,
                 modelVersion: "\(model)-2026-06", labels: ["operation": "chat"]),
             tokens: TokenCounts(

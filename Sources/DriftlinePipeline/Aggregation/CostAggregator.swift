@@ -4,16 +4,16 @@ public import DriftlineStore
 /// Folds each priced event (see ``PricingEnricher``) into the cost rows of its window and
 /// cost-attribution key.
 public struct CostAggregator: EventAnalyser {
-    public let dimensions: DimensionSet
+    public let dimensions: WindowGrouping
     public private(set) var costs: [WindowKey: CostAggregate] = [:]
 
-    public init(dimensions: DimensionSet) {
+    public init(dimensions: WindowGrouping) {
         self.dimensions = dimensions
     }
 
     public init(settings: PipelineConfiguration.CostSettings, windowSeconds: Int) {
         self.init(
-            dimensions: DimensionSet(
+            dimensions: WindowGrouping(
                 windowSeconds: windowSeconds, dimensions: settings.windowDimensions, labels: settings.labels))
     }
 

@@ -8,10 +8,10 @@ public import DriftlineStore
 /// an event without one counts under "".
 public struct FinishReasonCounter: EventAnalyser {
     public static let feature = "finish_reason"
-    public let dimensions: DimensionSet
+    public let dimensions: WindowGrouping
     public private(set) var counts: [CategoryKey: Int64] = [:]
 
-    public init(dimensions: DimensionSet) {
+    public init(dimensions: WindowGrouping) {
         self.dimensions = dimensions
     }
 

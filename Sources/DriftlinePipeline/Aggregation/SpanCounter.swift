@@ -7,10 +7,10 @@ public import DriftlineStore
 /// rejects the record, which is dead-lettered whole, and none of its spans is counted — so
 /// replaying the dead letter after a fix counts every span exactly once.
 public struct SpanCounter: EventAnalyser {
-    public let windowing: DimensionSet
+    public let windowing: WindowGrouping
     public private(set) var counts: [SpanCountKey: SpanCount] = [:]
 
-    public init(windowing: DimensionSet) {
+    public init(windowing: WindowGrouping) {
         self.windowing = windowing
     }
 

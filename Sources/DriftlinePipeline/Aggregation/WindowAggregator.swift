@@ -7,12 +7,12 @@ public import DriftlineStore
 /// store merges it with what was flushed before) and is counted as late. An event is late when
 /// a later window has already been seen on its partition.
 public struct WindowAggregator: EventAnalyser {
-    public let dimensions: DimensionSet
+    public let dimensions: WindowGrouping
     public private(set) var windows: [WindowKey: WindowAggregate] = [:]
     /// The latest window start seen per partition, kept across flushes.
     private var latestWindow: [SourcePartition: Int64] = [:]
 
-    public init(dimensions: DimensionSet) {
+    public init(dimensions: WindowGrouping) {
         self.dimensions = dimensions
     }
 

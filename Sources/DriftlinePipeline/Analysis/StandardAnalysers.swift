@@ -4,7 +4,7 @@ extension PipelineConfiguration {
     /// The analysers a pipeline runs, in flush order: window aggregates, span counts, finish
     /// reasons and, with a price catalogue, costs (with the pricing enricher before them).
     func analysis(catalogue: PriceCatalogue?) -> (enrichers: [any EventEnricher], analysers: [any EventAnalyser]) {
-        let windowing = DimensionSet(aggregation)
+        let windowing = WindowGrouping(aggregation)
         var enrichers: [any EventEnricher] = []
         var analysers: [any EventAnalyser] = [
             WindowAggregator(dimensions: windowing), SpanCounter(windowing: windowing),

@@ -115,7 +115,9 @@ final class IngestHandler: KafkaConsumerHandler {
             }
             return nil
         } catch {
-            return deadLetter(message, partition, code: error.code.description, reason: error.description)
+            // The reason names the field; syntax errors found below a field carry it apart.
+            let reason = error.field.map { error.reason.contains($0) ? error.reason : "\($0): \(error.reason)" }
+            return deadLetter(message, partition, code: error.code.description, reason: reason ?? error.reason)
         }
     }
 

@@ -8,7 +8,7 @@ struct PricedCosts {
     var pricing: PricingEnricher
     var aggregator: CostAggregator
 
-    init(catalogue: PriceCatalogue, dimensions: DimensionSet) {
+    init(catalogue: PriceCatalogue, dimensions: WindowGrouping) {
         pricing = PricingEnricher(catalogue: catalogue)
         aggregator = CostAggregator(dimensions: dimensions)
     }

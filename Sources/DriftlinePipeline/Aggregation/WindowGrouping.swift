@@ -1,8 +1,9 @@
 public import DriftlineCore
 public import DriftlineStore
 
-/// The configured dimensions: builds the window key of an event.
-public struct DimensionSet: Sendable, Equatable {
+/// How events are grouped into rows: the window length and the configured dimensions and labels
+/// (which `Dimension`s split the rows); builds the window key of an event.
+public struct WindowGrouping: Sendable, Equatable {
     public let windowSeconds: Int64
     let model, provider, app, route, tenant, user, team, environment, modelVersion: Bool
     /// Label keys, sorted, so the labels JSON is canonical.

@@ -1,6 +1,6 @@
 /// The attributes an event is aggregated by. Empty strings mean "not reported", so every
 /// dimension can take part in a grouping key without optionals.
-public struct Dimensions: Sendable, Hashable {
+public struct EventDimensions: Sendable, Hashable {
     public var app: String
     public var route: String
     public var tenant: String
