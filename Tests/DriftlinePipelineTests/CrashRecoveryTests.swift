@@ -59,7 +59,8 @@ struct CrashRecoveryTests {
             var kills = 0
             var storedAtKills: [Int64] = []
             while kills < 5 {
-                let process = try launch(config: config.path, log: directory.appendingPathComponent("run-\(kills).log"))
+                let process = try Self.launch(
+                    config: config.path, log: directory.appendingPathComponent("run-\(kills).log"))
                 // Let it get through start-up, the group join and some flushes, then kill it
                 // wherever it is: mid-batch, mid-flush or mid-commit.
                 try await waitUntil(
@@ -74,7 +75,7 @@ struct CrashRecoveryTests {
                 storedAtKills.append(try await storedRecordCount(client, group: "crash"))
                 if storedAtKills.last == Int64(total) { break }
             }
-            let final = try launch(config: config.path, log: directory.appendingPathComponent("run-final.log"))
+            let final = try Self.launch(config: config.path, log: directory.appendingPathComponent("run-final.log"))
             let launched = ContinuousClock.now
             try await waitUntil(
                 "all records stored after \(kills) kills", timeout: .seconds(180), pollingEvery: .milliseconds(200)
@@ -97,7 +98,9 @@ struct CrashRecoveryTests {
         }
     }
 
-    private func launch(config: String, log: URL) throws -> Process {
+    /// Starts `driftline run --config config`, its output in `log`, without the environment's
+    /// DATABASE_URL and KAFKA_BROKERS (the file says where to connect).
+    static func launch(config: String, log: URL) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.driftlineExecutable)
         process.arguments = ["run", "--config", config, "--log-level", "warning"]

@@ -33,7 +33,8 @@ struct OutageTests {
             try await Migrator().migrate(client: client, logger: TestLogging.logger())
 
             var truth = GroundTruth()
-            let process = try launch(config: config, log: directory.appendingPathComponent("run.log"))
+            let process = try CrashRecoveryTests.launch(
+                config: config, log: directory.appendingPathComponent("run.log"))
             var random = SplitMix64(seed: 7)
             var produced = 0
             for kill in 0..<10 {
@@ -87,7 +88,7 @@ struct OutageTests {
             try produceTraffic(
                 brokers: cluster.bootstrapServers, topic: "llm.requests", partitions: 4, count: 2_000, truth: &truth)
             let log = directory.appendingPathComponent("run.log")
-            let process = try launch(config: config, log: log)
+            let process = try CrashRecoveryTests.launch(config: config, log: log)
             try await waitUntil("the first flush", timeout: .seconds(60), pollingEvery: .milliseconds(200)) {
                 try await storedRecordCount(client, group: "term") > 0
             }
@@ -105,7 +106,8 @@ struct OutageTests {
             #expect(output.contains("read again from Kafka"), "\(output.suffix(2000))")
             // Nothing is lost: the next run stores the rest exactly.
             try server.restart()
-            let rerun = try launch(config: config, log: directory.appendingPathComponent("rerun.log"))
+            let rerun = try CrashRecoveryTests.launch(
+                config: config, log: directory.appendingPathComponent("rerun.log"))
             try await waitUntil(
                 "everything stored after the restart", timeout: .seconds(90), pollingEvery: .milliseconds(200)
             ) {
@@ -139,22 +141,6 @@ struct OutageTests {
           timeout_seconds: 3
         """.write(to: config, atomically: true, encoding: .utf8)
         return config.path
-    }
-
-    private func launch(config: String, log: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.driftlineExecutable)
-        process.arguments = ["run", "--config", config, "--log-level", "warning"]
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = nil
-        environment["KAFKA_BROKERS"] = nil
-        process.environment = environment
-        try process.run()
-        return process
     }
 
     private func waitForExit(_ process: Process, within bound: Duration) async throws {
