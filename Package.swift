@@ -166,14 +166,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "DriftlineStoreTests",
-            dependencies: [
-                "DriftlineStore", "DriftlineTestSupport",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
             name: "DriftlineAlertsTests",
             dependencies: [
                 "DriftlineAlerts",
@@ -190,7 +182,20 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
-            exclude: ["Fixtures", "Support/produce_otlp_fixtures.py"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        // Tests that need a running service: librdkafka's mock cluster, the test PostgreSQL
+        // (POSTGRES_* from scripts/test-postgres.sh) or the built `driftline` executable. The
+        // targets above need neither and run on their own with `swift test --skip DriftlineIntegrationTests`.
+        .testTarget(
+            name: "DriftlineIntegrationTests",
+            dependencies: [
+                "DriftlineKafka", "DriftlineStore", "DriftlinePipeline", "DriftlineDemo", "DriftlineTestSupport",
+                "driftline",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            exclude: ["Support/produce_otlp_fixtures.py"],
             swiftSettings: swiftSettings
         ),
     ]

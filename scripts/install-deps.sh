@@ -15,7 +15,7 @@ fi
 # Debian's postgresql package starts a cluster on 5432 at install; the tests and the demo run
 # their own throwaway clusters and do not need it.
 # The OTLP end-to-end test produces its fixtures with confluent-kafka, a Kafka client independent
-# of Driftline's (Tests/DriftlinePipelineTests/Support/produce_otlp_fixtures.py).
+# of Driftline's (Tests/DriftlineIntegrationTests/Support/produce_otlp_fixtures.py).
 if ! python3 -c 'import confluent_kafka' 2>/dev/null; then
     python3 -m pip install -q confluent-kafka==2.16.1
 fi

@@ -12,8 +12,16 @@ public func withPostgresClient<T: Sendable>(
             maximumConnections: maximumConnections, connectTimeout: connectTimeout),
         backgroundLogger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
+        // `body` starts once the child task runs: `run()` marks the client running before its
+        // first suspension, so the signal, sent just before that call, keeps PostgresNIO's
+        // "run() hasn't been called yet" warning (a lease that raced the child task) away.
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        group.addTask {
+            signal.finish()
+            await client.run()
+        }
         defer { group.cancelAll() }
+        for await _ in started {}
         return try await body(client)
     }
 }

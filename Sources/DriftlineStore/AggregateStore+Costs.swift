@@ -11,7 +11,7 @@ extension AggregateStore {
     {
         guard !costs.isEmpty else { return }
         let rows = costs.sorted { $0.key < $1.key }
-        var binds = PostgresBindings(capacity: 25)
+        var binds = PostgresBindings(capacity: WindowKeySQL.count + 13)
         binds.appendKeyColumns(rows.map(\.key))
         binds.append(rows.map(\.value.requests))
         binds.append(rows.map(\.value.unpricedRequests))
@@ -28,22 +28,21 @@ extension AggregateStore {
         binds.append(rows.map(\.value.cacheSavings.decimalString))
         let sql = """
             INSERT INTO dl_costs AS c (
-                window_start, window_seconds, model, provider, app, route, tenant, user_id, team, environment,
-                model_version, labels, requests, unpriced_requests, input_tokens, output_tokens,
+                \(WindowKeySQL.columns),
+                requests, unpriced_requests, input_tokens, output_tokens,
                 cached_input_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens,
                 unpriced_input_tokens, unpriced_output_tokens, cost_usd, cache_savings_usd)
-            SELECT to_timestamp(ws), wsec, model, provider, app, route, tenant, user_id, team, environment,
-                   model_version, labels::jsonb, requests, unpriced, input_tokens, output_tokens, cached, w5m, w1h,
+            SELECT \(WindowKeySQL.selected),
+                   requests, unpriced, input_tokens, output_tokens, cached, w5m, w1h,
                    reasoning, unpriced_in, unpriced_out, CASE WHEN has_cost THEN cost::numeric END, savings::numeric
-            FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[],
-                        $15::int8[], $16::int8[], $17::int8[], $18::int8[], $19::int8[], $20::int8[], $21::int8[],
-                        $22::int8[], $23::bool[], $24::text[], $25::text[])
-                AS t(ws, wsec, model, provider, app, route, tenant, user_id, team, environment, model_version,
-                     labels, requests, unpriced, input_tokens, output_tokens, cached, w5m, w1h, reasoning,
+            FROM unnest(\(WindowKeySQL.unnestArguments([
+                "int8", "int8", "int8", "int8", "int8", "int8", "int8", "int8", "int8", "int8",
+                "bool", "text", "text",
+            ])))
+                AS t(\(WindowKeySQL.aliases),
+                     requests, unpriced, input_tokens, output_tokens, cached, w5m, w1h, reasoning,
                      unpriced_in, unpriced_out, has_cost, cost, savings)
-            ON CONFLICT (window_start, window_seconds, model, provider, app, route, tenant, user_id, team,
-                         environment, model_version, labels)
+            ON CONFLICT (\(WindowKeySQL.columns))
             DO UPDATE SET
                 requests = dl_sat_add(c.requests, EXCLUDED.requests),
                 unpriced_requests = dl_sat_add(c.unpriced_requests, EXCLUDED.unpriced_requests),

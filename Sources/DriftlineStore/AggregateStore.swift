@@ -133,7 +133,7 @@ public struct AggregateStore: Sendable {
     ) async throws {
         guard !windows.isEmpty else { return }
         let rows = windows.sorted { $0.key < $1.key }
-        var binds = PostgresBindings(capacity: 26)
+        var binds = PostgresBindings(capacity: WindowKeySQL.count + 14)
         binds.appendKeyColumns(rows.map(\.key))
         binds.append(rows.map(\.value.requests))
         binds.append(rows.map(\.value.errors))
@@ -151,23 +151,22 @@ public struct AggregateStore: Sendable {
         binds.append(rows.map(\.value.outputTokensDistribution.postgresLiteral))
         let sql = """
             INSERT INTO dl_windows AS w (
-                window_start, window_seconds, model, provider, app, route, tenant, user_id, team, environment,
-                model_version, labels, requests, errors, errors_by_type, late_events, input_tokens, output_tokens,
+                \(WindowKeySQL.columns),
+                requests, errors, errors_by_type, late_events, input_tokens, output_tokens,
                 cached_input_tokens, cache_write_tokens, reasoning_tokens,
                 ttft_ms, tpot_ms, latency_ms, input_tokens_dist, output_tokens_dist)
-            SELECT to_timestamp(ws), wsec, model, provider, app, route, tenant, user_id, team, environment,
-                   model_version, labels::jsonb, requests, errors, errors_by_type::jsonb, late, input_tokens,
+            SELECT \(WindowKeySQL.selected),
+                   requests, errors, errors_by_type::jsonb, late, input_tokens,
                    output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
                    h1::dl_histogram, h2::dl_histogram, h3::dl_histogram, h4::dl_histogram, h5::dl_histogram
-            FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[],
-                        $15::text[], $16::int8[], $17::int8[], $18::int8[], $19::int8[], $20::int8[], $21::int8[],
-                        $22::text[], $23::text[], $24::text[], $25::text[], $26::text[])
-                AS t(ws, wsec, model, provider, app, route, tenant, user_id, team, environment, model_version,
-                     labels, requests, errors, errors_by_type, late, input_tokens, output_tokens,
+            FROM unnest(\(WindowKeySQL.unnestArguments([
+                "int8", "int8", "text", "int8", "int8", "int8", "int8", "int8", "int8",
+                "text", "text", "text", "text", "text",
+            ])))
+                AS t(\(WindowKeySQL.aliases),
+                     requests, errors, errors_by_type, late, input_tokens, output_tokens,
                      cached_input_tokens, cache_write_tokens, reasoning_tokens, h1, h2, h3, h4, h5)
-            ON CONFLICT (window_start, window_seconds, model, provider, app, route, tenant, user_id, team,
-                         environment, model_version, labels)
+            ON CONFLICT (\(WindowKeySQL.columns))
             DO UPDATE SET
                 requests = dl_sat_add(w.requests, EXCLUDED.requests),
                 errors = dl_sat_add(w.errors, EXCLUDED.errors),

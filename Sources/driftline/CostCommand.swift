@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftlineCore
 import DriftlinePipeline
 import DriftlineStore
 import Foundation
@@ -29,9 +30,7 @@ struct CostReportCommand: AsyncParsableCommand {
         guard let seconds = Self.parseDuration(since) else {
             throw ValidationError("--since: expected a number followed by m, h or d (e.g. 7d), got \(since)")
         }
-        let dimensions = [
-            "model", "provider", "app", "route", "tenant", "user", "team", "environment", "model_version",
-        ]
+        let dimensions = Dimension.allCases.map(\.rawValue)
         guard dimensions.contains(by) || (by.hasPrefix("label:") && by.count > 6) else {
             throw ValidationError("--by: expected one of \(dimensions.joined(separator: ", ")) or label:KEY, got \(by)")
         }

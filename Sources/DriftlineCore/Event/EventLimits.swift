@@ -37,28 +37,20 @@ public enum EventLimits {
     /// The first limit `event` breaks, or nil when it keeps them all.
     public static func violation(in event: LLMEvent) -> LimitViolation? {
         if let violation = tokenViolation(in: event.tokens) { return violation }
-        // Written out field by field rather than as a loop over an array literal, which would
-        // allocate on every event.
+        // The ids are checked one by one rather than looped over as (field, value) pairs, an
+        // array that would be allocated on every event; `Dimension.allCases` is a constant.
         if let violation = id(.requestID, event.requestID) { return violation }
         if let violation = id(.traceID, event.traceID) { return violation }
         if let violation = id(.spanID, event.spanID) { return violation }
 
-        let dimensions = event.dimensions
-        if let violation = dimension(.model, event.model) { return violation }
-        if let violation = dimension(.provider, event.provider) { return violation }
-        if let violation = dimension(.app, dimensions.app) { return violation }
-        if let violation = dimension(.route, dimensions.route) { return violation }
-        if let violation = dimension(.tenant, dimensions.tenant) { return violation }
-        if let violation = dimension(.user, dimensions.user) { return violation }
-        if let violation = dimension(.team, dimensions.team) { return violation }
-        if let violation = dimension(.environment, dimensions.environment) { return violation }
-        if let violation = dimension(.modelVersion, dimensions.modelVersion) { return violation }
-        var keyBytes =
-            event.model.utf8.count + event.provider.utf8.count + dimensions.app.utf8.count
-            + dimensions.route.utf8.count + dimensions.tenant.utf8.count + dimensions.user.utf8.count
-            + dimensions.team.utf8.count + dimensions.environment.utf8.count + dimensions.modelVersion.utf8.count
+        var keyBytes = 0
+        for dimension in Dimension.allCases {
+            let value = dimension.value(of: event)
+            if let violation = Self.dimension(.dimension(dimension), value) { return violation }
+            keyBytes += value.utf8.count
+        }
 
-        let labels = dimensions.labels
+        let labels = event.dimensions.labels
         if labels.count > maxLabelCount {
             return LimitViolation(
                 .labels, code: .tooManyLabels, detail: "has \(labels.count) labels; the limit is \(maxLabelCount)")
@@ -100,8 +92,8 @@ public enum EventLimits {
     /// The first limit the counted fields of a span that is not a model call break, or nil.
     public static func violation(in summary: OTLPSpanSummary) -> LimitViolation? {
         if let violation = dimension(.operation, summary.operation) { return violation }
-        if let violation = dimension(.app, summary.app) { return violation }
-        return dimension(.environment, summary.environment)
+        if let violation = dimension(.dimension(.app), summary.app) { return violation }
+        return dimension(.dimension(.environment), summary.environment)
     }
 
     /// The parts are looked at before the totals that include them, so that a part over the
@@ -224,7 +216,8 @@ public enum EventLimits {
 /// translates it to the field's path in its own records.
 public enum EventField: Sendable, Hashable {
     case requestID, traceID, spanID
-    case model, provider, app, route, tenant, user, team, environment, modelVersion
+    /// The value of a dimension.
+    case dimension(Dimension)
     /// The value of the label with this key.
     case label(String)
     /// The key of a label itself.
@@ -246,15 +239,7 @@ public enum EventField: Sendable, Hashable {
         case .requestID: "request_id"
         case .traceID: "trace_id"
         case .spanID: "span_id"
-        case .model: "model"
-        case .provider: "provider"
-        case .app: "app"
-        case .route: "route"
-        case .tenant: "tenant"
-        case .user: "user"
-        case .team: "team"
-        case .environment: "environment"
-        case .modelVersion: "model_version"
+        case .dimension(let dimension): dimension.rawValue
         case .label(let key): "labels[\(EventLimits.quoted(key))]"
         case .labelKey(let key): "labels key \(EventLimits.quoted(key))"
         case .labels: "labels"

@@ -187,9 +187,9 @@ struct OpenAIChatRecord {
     func name(of field: EventField) -> String {
         switch field {
         case .requestID: "response.id"
-        case .model: requestModel != nil ? "request.model" : "response.model"
-        case .user: user != nil ? "user" : "request.user"
-        case .modelVersion: "response.model"
+        case .dimension(.model): requestModel != nil ? "request.model" : "response.model"
+        case .dimension(.user): user != nil ? "user" : "request.user"
+        case .dimension(.modelVersion): "response.model"
         case .errorType: "response.error"
         case .finishReason: "response.choices[0].finish_reason"
         case .prompt: "request.messages"

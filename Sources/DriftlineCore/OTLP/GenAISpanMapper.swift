@@ -509,15 +509,18 @@ struct GenAISpanMapper: OTLPSpanSink {
         case .requestID: key(.requestID)
         case .traceID: hexIDs ? "traceId" : "trace_id"
         case .spanID: hexIDs ? "spanId" : "span_id"
-        case .model: key(.model)
-        case .provider: key(.provider)
-        case .app: key(.app)
-        case .route: key(.route)
-        case .tenant: key(.tenant)
-        case .user: key(.user)
-        case .team: key(.team)
-        case .environment: key(.environment)
-        case .modelVersion: key(.modelVersion)
+        case .dimension(let dimension):
+            switch dimension {
+            case .model: key(.model)
+            case .provider: key(.provider)
+            case .app: key(.app)
+            case .route: key(.route)
+            case .tenant: key(.tenant)
+            case .user: key(.user)
+            case .team: key(.team)
+            case .environment: key(.environment)
+            case .modelVersion: key(.modelVersion)
+            }
         case .operation: key(.operation)
         case .errorType: key(.errorType)
         case .finishReason: key(.finishReason)

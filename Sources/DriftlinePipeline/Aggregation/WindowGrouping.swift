@@ -5,22 +5,15 @@ public import DriftlineStore
 /// (which `Dimension`s split the rows); builds the window key of an event.
 public struct WindowGrouping: Sendable, Equatable {
     public let windowSeconds: Int64
-    let model, provider, app, route, tenant, user, team, environment, modelVersion: Bool
+    /// The dimensions that split the rows, each once, in `Dimension.allCases` order.
+    let dimensions: [Dimension]
     /// Label keys, sorted, so the labels JSON is canonical.
     let labels: [String]
 
     public init(windowSeconds: Int, dimensions: [Dimension], labels: [String]) {
         self.windowSeconds = Int64(windowSeconds)
-        let set = Set(dimensions)
-        model = set.contains(.model)
-        provider = set.contains(.provider)
-        app = set.contains(.app)
-        route = set.contains(.route)
-        tenant = set.contains(.tenant)
-        user = set.contains(.user)
-        team = set.contains(.team)
-        environment = set.contains(.environment)
-        modelVersion = set.contains(.modelVersion)
+        let chosen = Set(dimensions)
+        self.dimensions = Dimension.allCases.filter(chosen.contains)
         self.labels = Array(Set(labels)).sorted()
     }
 
@@ -41,20 +34,11 @@ public struct WindowGrouping: Sendable, Equatable {
 
     /// Events are assigned to windows by their start time: the moment the request was made.
     public func key(for event: LLMEvent) -> WindowKey {
-        let dims = event.dimensions
-        return WindowKey(
-            windowStart: windowStart(of: event.start),
-            windowSeconds: Int32(windowSeconds),
-            model: model ? event.model : "",
-            provider: provider ? event.provider : "",
-            app: app ? dims.app : "",
-            route: route ? dims.route : "",
-            tenant: tenant ? dims.tenant : "",
-            user: user ? dims.user : "",
-            team: team ? dims.team : "",
-            environment: environment ? dims.environment : "",
-            modelVersion: modelVersion ? dims.modelVersion : "",
-            labelsJSON: labels.isEmpty ? "{}" : labelsJSON(dims.labels))
+        var key = WindowKey(
+            windowStart: windowStart(of: event.start), windowSeconds: Int32(windowSeconds),
+            labelsJSON: labels.isEmpty ? "{}" : labelsJSON(event.dimensions.labels))
+        for dimension in dimensions { key[dimension] = dimension.value(of: event) }
+        return key
     }
 
     private func labelsJSON(_ values: [String: String]) -> String {

@@ -1,3 +1,5 @@
+public import DriftlineCore
+
 extension PipelineConfiguration {
     /// `aggregation:` — the window length and what the aggregates are split by.
     public struct AggregationSettings: Codable, Sendable, Equatable {

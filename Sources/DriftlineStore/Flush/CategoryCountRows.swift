@@ -15,24 +15,17 @@ public struct CategoryCountRows: StoredRows {
     public func write(on connection: PostgresConnection, logger: Logger) async throws {
         guard !counts.isEmpty else { return }
         let rows = counts.sorted { $0.key < $1.key }
-        var binds = PostgresBindings(capacity: 15)
+        var binds = PostgresBindings(capacity: WindowKeySQL.count + 3)
         binds.appendKeyColumns(rows.map(\.key.window))
         binds.append(rows.map(\.key.feature))
         binds.append(rows.map(\.key.category))
         binds.append(rows.map(\.value))
         let sql = """
-            INSERT INTO dl_category_counts AS c (
-                window_start, window_seconds, model, provider, app, route, tenant, user_id, team, environment,
-                model_version, labels, feature, category, events)
-            SELECT to_timestamp(ws), wsec, model, provider, app, route, tenant, user_id, team, environment,
-                   model_version, labels::jsonb, feature, category, events
-            FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-                        $15::int8[])
-                AS t(ws, wsec, model, provider, app, route, tenant, user_id, team, environment, model_version,
-                     labels, feature, category, events)
-            ON CONFLICT (window_start, window_seconds, model, provider, app, route, tenant, user_id, team,
-                         environment, model_version, labels, feature, category)
+            INSERT INTO dl_category_counts AS c (\(WindowKeySQL.columns), feature, category, events)
+            SELECT \(WindowKeySQL.selected), feature, category, events
+            FROM unnest(\(WindowKeySQL.unnestArguments(["text", "text", "int8"])))
+                AS t(\(WindowKeySQL.aliases), feature, category, events)
+            ON CONFLICT (\(WindowKeySQL.columns), feature, category)
             DO UPDATE SET events = dl_sat_add(c.events, EXCLUDED.events), updated_at = now()
             """
         try await AggregateStore.query(connection, sql, binds, logger: logger)

@@ -1,20 +1,13 @@
+import DriftlineCore
 import PostgresNIO
 
 extension PostgresBindings {
-    /// Binds the twelve key columns of `dl_windows` and `dl_costs` — window start and length,
-    /// the nine dimensions, the labels JSON — as one array each, for an `unnest` upsert.
+    /// Binds the key columns of the per-window tables (`WindowKeySQL`) — window start and
+    /// length, one per dimension, the labels JSON — as one array each, for an `unnest` upsert.
     mutating func appendKeyColumns(_ keys: [WindowKey]) {
         append(keys.map(\.windowStart))
         append(keys.map(\.windowSeconds))
-        append(keys.map(\.model))
-        append(keys.map(\.provider))
-        append(keys.map(\.app))
-        append(keys.map(\.route))
-        append(keys.map(\.tenant))
-        append(keys.map(\.user))
-        append(keys.map(\.team))
-        append(keys.map(\.environment))
-        append(keys.map(\.modelVersion))
+        for dimension in Dimension.allCases { append(keys.map { $0[dimension] }) }
         append(keys.map(\.labelsJSON))
     }
 }

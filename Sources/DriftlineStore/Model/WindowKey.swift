@@ -1,5 +1,8 @@
+public import DriftlineCore
+
 /// Which aggregate row an event folds into: the window and the values of the configured dimensions.
-/// Dimensions the pipeline does not split by are "" (meaning "all").
+/// Dimensions the pipeline does not split by are "" (meaning "all"). Its columns are spelled once,
+/// in `WindowKeySQL`.
 public struct WindowKey: Hashable, Sendable, Comparable {
     /// Window start, in whole seconds since the Unix epoch.
     public var windowStart: Int64
@@ -35,15 +38,43 @@ public struct WindowKey: Hashable, Sendable, Comparable {
         self.labelsJSON = labelsJSON
     }
 
+    /// The value of `dimension` ("" for "all").
+    public subscript(dimension: Dimension) -> String {
+        get {
+            switch dimension {
+            case .model: model
+            case .provider: provider
+            case .app: app
+            case .route: route
+            case .tenant: tenant
+            case .user: user
+            case .team: team
+            case .environment: environment
+            case .modelVersion: modelVersion
+            }
+        }
+        set {
+            switch dimension {
+            case .model: model = newValue
+            case .provider: provider = newValue
+            case .app: app = newValue
+            case .route: route = newValue
+            case .tenant: tenant = newValue
+            case .user: user = newValue
+            case .team: team = newValue
+            case .environment: environment = newValue
+            case .modelVersion: modelVersion = newValue
+            }
+        }
+    }
+
     /// Writers sort rows by key so that concurrent flushes lock rows in the same order.
     public static func < (a: WindowKey, b: WindowKey) -> Bool {
         if a.windowStart != b.windowStart { return a.windowStart < b.windowStart }
         if a.windowSeconds != b.windowSeconds { return a.windowSeconds < b.windowSeconds }
-        return (a.model, a.provider, a.app, a.route, a.tenant, a.user)
-            < (b.model, b.provider, b.app, b.route, b.tenant, b.user)
-            || ((a.model, a.provider, a.app, a.route, a.tenant, a.user)
-                == (b.model, b.provider, b.app, b.route, b.tenant, b.user)
-                && (a.team, a.environment, a.modelVersion, a.labelsJSON)
-                    < (b.team, b.environment, b.modelVersion, b.labelsJSON))
+        for dimension in Dimension.allCases where a[dimension] != b[dimension] {
+            return a[dimension] < b[dimension]
+        }
+        return a.labelsJSON < b.labelsJSON
     }
 }

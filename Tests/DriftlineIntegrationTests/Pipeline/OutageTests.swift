@@ -56,11 +56,21 @@ struct OutageTests {
                 #expect(process.isRunning, "driftline run must ride out the outage")
                 try server.restart()
             }
-            try await waitUntil(
-                "all \(produced) records stored after 10 outages", timeout: .seconds(120),
-                pollingEvery: .milliseconds(200)
-            ) {
-                (try? await server.storedRecords(group: "outage")) == Int64(produced)
+            do {
+                try await waitUntil(
+                    "all \(produced) records stored after 10 outages", timeout: .seconds(120),
+                    pollingEvery: .milliseconds(200)
+                ) {
+                    (try? await server.storedRecords(group: "outage")) == Int64(produced)
+                }
+            } catch {
+                let stored = try? await server.storedRecords(group: "outage")
+                let log = directory.appendingPathComponent("run.log")
+                let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                Issue.record(
+                    "\(stored.map(String.init) ?? "?") of \(produced) stored; run.log ends:\n\(output.suffix(6000))")
+                kill(process.processIdentifier, SIGKILL)
+                throw error
             }
             let stopping = ContinuousClock.now
             kill(process.processIdentifier, SIGTERM)
@@ -168,8 +178,7 @@ struct OwnPostgres {
     var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
 
     static var script: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/test-postgres.sh").path
+        repositoryRoot.appendingPathComponent("scripts/test-postgres.sh").path
     }
 
     static func with(_ body: (OwnPostgres, PostgresClient) async throws -> Void) async throws {

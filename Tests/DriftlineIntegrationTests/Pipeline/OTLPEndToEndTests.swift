@@ -12,7 +12,7 @@ import Testing
 struct OTLPEndToEndTests {
     static let fixtures = repositoryRoot.appendingPathComponent("Tests/DriftlineCoreTests/Fixtures/otlp")
     static let producer = repositoryRoot.appendingPathComponent(
-        "Tests/DriftlinePipelineTests/Support/produce_otlp_fixtures.py")
+        "Tests/DriftlineIntegrationTests/Support/produce_otlp_fixtures.py")
 
     /// Per model: what `expected.json` says, times the number of records that carry the span.
     struct Totals: Equatable {
