@@ -57,8 +57,14 @@ public final class IngestPipeline: Service, Sendable {
                 let budgets =
                     configuration.costs.budgets.isEmpty
                     ? nil : PeriodicService.budgetEvaluation(store: store, logger: logger)
+                let drift = configuration.drift.psi.map {
+                    PeriodicService.driftEvaluation(
+                        settings: $0, windowSeconds: configuration.aggregation.windowSeconds, store: store,
+                        logger: logger)
+                }
                 try await withThrowingDiscardingTaskGroup { group in
                     if let budgets { group.addTask { try await budgets.run() } }
+                    if let drift { group.addTask { try await drift.run() } }
                     let handler = IngestHandler(
                         configuration: configuration, store: store, counters: counters, logger: logger,
                         decoders: decoders, enrichers: enrichers, analysers: analysers,

@@ -11,10 +11,38 @@ public struct AggregateStore: Sendable {
     public let logger: Logger
     /// Attempts for a flush that hits a deadlock or serialization failure with another writer.
     public var conflictRetries = 5
+    /// When set, the ingest loop's calls (flushes, probes, stored offsets, analyser state) use
+    /// it instead of the pool, so that they reach a recovered server at once.
+    public let ingestConnection: IngestConnection?
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, ingestConnection: IngestConnection? = nil, logger: Logger) {
         self.client = client
+        self.ingestConnection = ingestConnection
         self.logger = logger
+    }
+
+    /// Runs `body` on the ingest connection when there is one, else on a pooled connection.
+    func withIngestConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        if let ingestConnection { return try await ingestConnection.withConnection(body) }
+        return try await client.withConnection(body)
+    }
+
+    /// Runs `body` in a transaction on `connection`: committed when it returns, rolled back when
+    /// it throws — or when the task was cancelled meanwhile (a flush past its deadline), so
+    /// that a call given up on commits nothing unless its COMMIT was already on its way.
+    static func transaction<T: Sendable>(
+        on connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            let result = try await body(connection)
+            try Task.checkCancellation()
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
     }
 
     /// Writes the batch in one transaction. The offsets go first, conditionally on the stored
@@ -53,20 +81,24 @@ public struct AggregateStore: Sendable {
     private func writeOnce(_ batch: FlushBatch, isolating: Bool) async throws -> FlushOutcome {
         let logger = self.logger
         do {
-            let rejected = try await client.withTransaction(logger: logger) { connection in
-                let fenced = try await advanceOffsets(batch, on: connection)
-                if !fenced.isEmpty { throw Fenced(partitions: fenced) }
-                guard isolating else {
-                    for rows in batch.rows where !rows.isEmpty { try await rows.write(on: connection, logger: logger) }
-                    return 0
+            let rejected = try await withIngestConnection { connection in
+                try await Self.transaction(on: connection, logger: logger) { connection in
+                    let fenced = try await advanceOffsets(batch, on: connection)
+                    if !fenced.isEmpty { throw Fenced(partitions: fenced) }
+                    guard isolating else {
+                        for rows in batch.rows where !rows.isEmpty {
+                            try await rows.write(on: connection, logger: logger)
+                        }
+                        return 0
+                    }
+                    var rejected: [RejectedRow] = []
+                    for rows in batch.rows where !rows.isEmpty {
+                        rejected += try await Self.writeIsolating(rows, on: connection, logger: logger)
+                    }
+                    try await Self.insertRejected(
+                        rejected, consumerGroup: batch.consumerGroup, on: connection, logger: logger)
+                    return rejected.count
                 }
-                var rejected: [RejectedRow] = []
-                for rows in batch.rows where !rows.isEmpty {
-                    rejected += try await Self.writeIsolating(rows, on: connection, logger: logger)
-                }
-                try await Self.insertRejected(
-                    rejected, consumerGroup: batch.consumerGroup, on: connection, logger: logger)
-                return rejected.count
             }
             if rejected > 0 {
                 logger.error(
@@ -76,16 +108,13 @@ public struct AggregateStore: Sendable {
             return .committed
         } catch let fenced as Fenced {
             return .fenced(fenced.partitions)
-        } catch let error as PostgresTransactionError {
-            if let fenced = error.closureError as? Fenced { return .fenced(fenced.partitions) }
-            if let inner = error.closureError as? PSQLError { throw inner }
-            throw error
         }
     }
 
     /// A cheap round trip (`SELECT 1`) that tells whether the store is reachable again.
     public func probe() async throws {
-        try await client.query("SELECT 1", logger: logger)
+        let logger = self.logger
+        try await withIngestConnection { _ = try await $0.query("SELECT 1", logger: logger) }
     }
 
     private func advanceOffsets(_ batch: FlushBatch, on connection: PostgresConnection) async throws
@@ -223,14 +252,17 @@ public struct AggregateStore: Sendable {
 
     /// The stored next offset of each partition of `topics` for the consumer group.
     public func storedOffsets(group: String, topics: [String]) async throws -> [SourcePartition: Int64] {
-        let rows = try await client.query(
-            "SELECT topic, partition, next_offset FROM dl_consumer_offsets WHERE consumer_group = \(group) AND topic = ANY(\(topics))",
-            logger: logger)
-        var offsets: [SourcePartition: Int64] = [:]
-        for try await (topic, partition, next) in rows.decode((String, Int32, Int64).self) {
-            offsets[SourcePartition(topic: topic, partition: partition)] = next
+        let logger = self.logger
+        return try await withIngestConnection { connection in
+            let rows = try await connection.query(
+                "SELECT topic, partition, next_offset FROM dl_consumer_offsets WHERE consumer_group = \(group) AND topic = ANY(\(topics))",
+                logger: logger)
+            var offsets: [SourcePartition: Int64] = [:]
+            for try await (topic, partition, next) in rows.decode((String, Int32, Int64).self) {
+                offsets[SourcePartition(topic: topic, partition: partition)] = next
+            }
+            return offsets
         }
-        return offsets
     }
 
     @discardableResult

@@ -40,8 +40,12 @@ struct RunCommand: AsyncParsableCommand {
                 maximumConnections: configuration.postgres.maxConnections,
                 connectTimeout: configuration.postgres.connectTimeout),
             backgroundLogger: logger)
-        let store = AggregateStore(client: client, logger: logger)
+        let ingestConnection = IngestConnection(
+            configuration: try url.connectionConfiguration(connectTimeout: configuration.postgres.connectTimeout),
+            logger: logger)
+        let store = AggregateStore(client: client, ingestConnection: ingestConnection, logger: logger)
         let pipeline = IngestPipeline(configuration: configuration, store: store, logger: logger)
+        defer { Task { await ingestConnection.close() } }
         // Shutdown goes in reverse order: the pipeline stops and flushes first, then the
         // Postgres client it flushes through.
         var group = ServiceGroupConfiguration(

@@ -35,10 +35,25 @@ public protocol EventAnalyser: Sendable {
 
     /// Forgets everything not stored.
     mutating func discardUnstored()
+
+    /// The name under which state that must outlive flushes (a detector's window) is stored in
+    /// `dl_analyser_state`, with the offsets; nil for an analyser that keeps none.
+    var stateName: String? { get }
+
+    /// Replaces what is kept for `partitions` with the state stored for them (`stored`, by
+    /// partition and key; a partition without any starts afresh). The driver calls it when
+    /// partitions are assigned, after a restart from the stored offsets, and with nothing
+    /// stored when partitions leave. Returns a line for each stored piece it could not read.
+    mutating func loadState(_ stored: [SourcePartition: [String: [UInt8]]], for partitions: Set<SourcePartition>)
+        -> [String]
 }
 
 extension EventAnalyser {
     public var needs: AnalyserNeeds { [] }
+    public var stateName: String? { nil }
+    public mutating func loadState(_ stored: [SourcePartition: [String: [UInt8]]], for partitions: Set<SourcePartition>)
+        -> [String]
+    { [] }
     public mutating func add(_ span: OTLPSpanSummary, from partition: SourcePartition) {}
 
     /// ``take()`` for a driver that holds analysers of different types.

@@ -2,7 +2,8 @@ import DriftlineCore
 
 extension PipelineConfiguration {
     /// The analysers a pipeline runs, in flush order: window aggregates, span counts, finish
-    /// reasons and, with a price catalogue, costs (with the pricing enricher before them).
+    /// reasons, the online drift detectors (unless `drift.detectors: off`) and, with a price
+    /// catalogue, costs (with the pricing enricher before them).
     func analysis(catalogue: PriceCatalogue?) -> (enrichers: [any EventEnricher], analysers: [any EventAnalyser]) {
         let windowing = WindowGrouping(aggregation)
         var enrichers: [any EventEnricher] = []
@@ -10,6 +11,9 @@ extension PipelineConfiguration {
             WindowAggregator(dimensions: windowing), SpanCounter(windowing: windowing),
             FinishReasonCounter(dimensions: windowing),
         ]
+        if let detectors = drift.detectors {
+            analysers.append(DriftDetectorAnalyser(consumerGroup: kafka.groupID, settings: detectors))
+        }
         if let catalogue {
             enrichers.append(PricingEnricher(catalogue: catalogue))
             analysers.append(CostAggregator(settings: costs, windowSeconds: aggregation.windowSeconds))

@@ -1,3 +1,4 @@
+import DriftlineStats
 import DriftlineStore
 
 extension PipelineConfiguration {
@@ -51,6 +52,31 @@ extension PipelineConfiguration {
         }
         if Set(aggregation.dimensions).count != aggregation.dimensions.count {
             throw fail("aggregation.dimensions", "a dimension is listed twice")
+        }
+        if let detectors = drift.detectors {
+            if Set(detectors.streamBy).count != detectors.streamBy.count {
+                throw fail("drift.detectors.stream_by", "a dimension is listed twice")
+            }
+            if detectors.signals.isEmpty || Set(detectors.signals).count != detectors.signals.count {
+                throw fail(
+                    "drift.detectors.signals",
+                    "expected each signal at most once and at least one (or `detectors: off`)")
+            }
+        }
+        if let psi = drift.psi {
+            for (key, value) in [
+                ("every_seconds", psi.everySeconds), ("current_seconds", psi.currentSeconds),
+                ("reference_seconds", psi.referenceSeconds),
+            ] where !(1...31_622_400).contains(value) {
+                throw fail("drift.psi.\(key)", "expected 1…31622400 seconds, got \(value)")
+            }
+            if !(2...100).contains(psi.bins) { throw fail("drift.psi.bins", "expected 2…100, got \(psi.bins)") }
+            if (try? PSIThresholds(minor: psi.minor, major: psi.major)) == nil {
+                throw fail("drift.psi.minor", "expected 0 < minor ≤ major, got \(psi.minor) and \(psi.major)")
+            }
+            if Set(psi.groupBy).count != psi.groupBy.count {
+                throw fail("drift.psi.group_by", "a dimension is listed twice")
+            }
         }
         if !(flush.intervalSeconds > 0 && flush.intervalSeconds <= 3600) {
             throw fail(

@@ -12,6 +12,8 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var costs = CostSettings()
     /// How OTLP spans map to events (custom attribute names); see `OTLPSettings`.
     public var otlp = OTLPSettings()
+    /// Online drift detectors; see `DriftSettings`.
+    public var drift = DriftSettings()
     /// Settings the environment replaced, by their key (`postgres.url`) → the variable
     /// (`DATABASE_URL`), so that a bad value is blamed on where it came from.
     public internal(set) var environmentOverrides: [String: String] = [:]
@@ -19,7 +21,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kafka, postgres, aggregation, flush, decoder, costs, otlp
+        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift
         case deadLetters = "dead_letters"
     }
 
@@ -33,5 +35,6 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         deadLetters = try container.decodeIfPresent(DeadLetterSettings.self, forKey: .deadLetters) ?? deadLetters
         costs = try container.decodeIfPresent(CostSettings.self, forKey: .costs) ?? costs
         otlp = try container.decodeIfPresent(OTLPSettings.self, forKey: .otlp) ?? otlp
+        drift = try container.decodeIfPresent(DriftSettings.self, forKey: .drift) ?? drift
     }
 }

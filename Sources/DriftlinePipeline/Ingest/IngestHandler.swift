@@ -163,6 +163,7 @@ final class IngestHandler: KafkaConsumerHandler {
             assigned[source] = .some(stored[source])
             if let offset = stored[source] { offsets[partition] = offset }
         }
+        try loadAnalyserState(for: Set(assigned.keys))
         // The consumer logs the assignment once, with each partition's start offset.
         machine.assigned(assigned)
         return offsets
@@ -194,6 +195,7 @@ final class IngestHandler: KafkaConsumerHandler {
             case .release(let release):
                 if release.resume { setPaused(false, owned, consumer) }
                 if release.discardUnstored { discardUnstored() }
+                for index in analysers.indices { _ = analysers[index].loadState([:], for: revoked) }
                 if !release.unstored.isEmpty {
                     let records = release.unstored.values.reduce(0, +)
                     counters.update { $0.unstoredRecords += records }
@@ -315,10 +317,29 @@ final class IngestHandler: KafkaConsumerHandler {
         return try call.wait().get()
     }
 
+    /// Loads the state that analysers keep across flushes, as stored with the partitions'
+    /// offsets, into each analyser that keeps some.
+    private func loadAnalyserState(for partitions: Set<SourcePartition>) throws {
+        for index in analysers.indices {
+            guard let name = analysers[index].stateName else { continue }
+            let (store, group) = (self.store, self.group)
+            let call = StoreCall("reading analyser state", timeout: storeTimeout) {
+                try await store.analyserState(group: group, analyser: name, partitions: Array(partitions))
+            }
+            let problems = analysers[index].loadState(try call.wait().get(), for: partitions)
+            for problem in problems {
+                logger.error(
+                    "stored analyser state cannot be read; that detector starts afresh",
+                    metadata: ["analyser": "\(name)", "state": "\(problem)"])
+            }
+        }
+    }
+
     /// After a fenced flush: read the stored offsets again and seek every owned partition there.
     private func restartFromStoredOffsets(_ consumer: KafkaConsumer) {
         do {
             let stored = try readStoredOffsets(topics: Array(Set(machine.partitions.keys.map(\.topic))))
+            try loadAnalyserState(for: Set(machine.partitions.keys))
             machine.restarted(stored: stored)
             var seeks: [TopicPartition: Int64] = [:]
             for partition in machine.partitions.keys {

@@ -27,6 +27,12 @@ struct SnapshotWriter {
     mutating func append(_ value: Double) {
         append(value.bitPattern)
     }
+
+    /// A nested snapshot, prefixed with its length.
+    mutating func appendBlock(_ block: [UInt8]) {
+        append(UInt32(block.count))
+        bytes.append(contentsOf: block)
+    }
 }
 
 struct SnapshotReader {
@@ -83,6 +89,11 @@ struct SnapshotReader {
 
     mutating func readDouble() throws -> Double {
         Double(bitPattern: try readUInt64())
+    }
+
+    /// A nested snapshot written by `appendBlock`.
+    mutating func readBlock() throws -> ArraySlice<UInt8> {
+        try take(Int(try readUInt32()))
     }
 
     func expectEnd() throws {

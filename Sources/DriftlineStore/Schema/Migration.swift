@@ -21,5 +21,6 @@ extension Migration {
         Migration(version: 4, name: "OTLP non-model-call span counts", statements: SpanCountSQL.statements),
         Migration(version: 5, name: "saturating sums, rejected rows", statements: RobustnessSQL.statements),
         Migration(version: 6, name: "categorical feature counts", statements: CategoryCountSQL.statements),
+        Migration(version: 7, name: "drift detections, analyser state", statements: DriftSQL.statements),
     ]
 }

@@ -12,7 +12,9 @@ import Testing
 #endif
 
 /// The exactly-once effect across crashes: `driftline run` processes are killed with SIGKILL at
-/// random points while consuming and started again; the final totals equal the input exactly.
+/// random points while consuming and started again; the final totals equal the input exactly,
+/// and the drift detectors, whose state is stored with the offsets, made exactly the detections
+/// of an uninterrupted run.
 @Suite("Crash recovery", .serialized)
 struct CrashRecoveryTests {
     /// The `driftline` executable built next to this test bundle.
@@ -30,9 +32,11 @@ struct CrashRecoveryTests {
             // ~600-byte records: 40 k of them (~3 MB a partition) stay under the mock's ~5 MB.
             var truth = GroundTruth()
             let total = 40_000
+            var records: [Int32: [[UInt8]]] = [:]
             try produceTraffic(
                 brokers: cluster.bootstrapServers, topic: "llm.requests", count: total, seed: 99,
-                malformedRate: 0.001, truth: &truth)
+                malformedRate: 0.001, incidentFrom: total / 2, truth: &truth
+            ) { records[$0, default: []].append($1) }
 
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftline-crash-\(UUID())")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -95,6 +99,14 @@ struct CrashRecoveryTests {
             let dead = try await client.query(
                 "SELECT count(*)::int8 FROM dl_dead_letters WHERE consumer_group = 'crash'")
             for try await count in dead.decode(Int64.self) { #expect(count == truth.malformed) }
+
+            let expected = uninterruptedDetections(records)
+            let stored = try await storedDetections(client, group: "crash")
+            #expect(expected.contains { $0.model == "gpt-4o" && $0.signal == "ttft" }, "the incident is detected")
+            #expect(
+                stored == expected,
+                "missing: \(expected.subtracting(stored).sorted().prefix(10)); extra: \(stored.subtracting(expected).sorted().prefix(10))"
+            )
         }
     }
 

@@ -57,11 +57,14 @@ struct GroundTruth {
 
 /// Produces generated traffic with event times spread over `minutes` of windows and returns the truth.
 /// Records go round-robin over `partitions` (keyed partitioning is skewed, and the mock cluster
-/// drops a partition's oldest records beyond ~5 MB).
+/// drops a partition's oldest records beyond ~5 MB). From record `incidentFrom` on, the
+/// generator's latency incident is on (a shift for the drift detectors to find); `sent` hears
+/// every record with its partition, in the order produced.
 func produceTraffic(
     brokers: String, topic: String, partitions: Int32 = 8, count: Int, seed: UInt64 = 1, malformedRate: Double = 0,
     textBytes: Int = 0,
-    startMicroseconds: Int64 = 1_764_072_000_000_000, minutes: Int64 = 5, truth: inout GroundTruth
+    startMicroseconds: Int64 = 1_764_072_000_000_000, minutes: Int64 = 5, incidentFrom: Int? = nil,
+    truth: inout GroundTruth, sent: ((Int32, [UInt8]) -> Void)? = nil
 ) throws {
     var configuration = KafkaConfiguration(bootstrapServers: brokers)
     configuration.properties = ["linger.ms": "5"]
@@ -74,10 +77,12 @@ func produceTraffic(
         // Mostly in order with some records from earlier windows: late events must merge too.
         let offset = Int64(index) * span / Int64(max(count, 1))
         let jitter: Int64 = index % 50 == 0 ? -90_000_000 : 0
+        if index == incidentFrom { generator.incident = TrafficGenerator.Incident(model: "gpt-4o") }
         let request = generator.next(startMicroseconds: startMicroseconds + max(0, offset + jitter), into: &record)
         truth.add(request)
-        try producer.send(
-            topic: topic, key: Array(request.key.utf8), value: record, partition: Int32(index % Int(partitions)))
+        let partition = Int32(index % Int(partitions))
+        sent?(partition, record)
+        try producer.send(topic: topic, key: Array(request.key.utf8), value: record, partition: partition)
     }
     try producer.flush(timeout: .seconds(60))
 }

@@ -112,3 +112,50 @@ import Testing
         #expect(code { _ = try ADWIN(snapshot: badCount) } == .invalidState)
     }
 }
+
+/// `SignalDetectors`: one snapshot for ADWIN, Page-Hinkley and the update count together.
+@Suite struct SignalDetectorsSnapshotTests {
+    @Test func aRestoredPairContinuesExactlyAsTheOriginal() throws {
+        var random = SplitMix64(seed: 5)
+        let values = (0..<6_000).map { ($0 < 3_000 ? 0 : 1.5) + random.normal() }
+        for cutAt in [0, 1, 31, 2_999, 3_000, 4_321] {
+            var original = SignalDetectors()
+            for value in values[..<cutAt] { _ = original.update(value) }
+            var restored = try SignalDetectors(snapshot: original.snapshot())
+            #expect(restored == original)
+            for value in values[cutAt...] { #expect(restored.update(value) == original.update(value)) }
+        }
+    }
+
+    @Test func pageHinkleyOffIsKeptOff() throws {
+        var detectors = SignalDetectors(pageHinkley: nil)
+        _ = detectors.update(1)
+        let restored = try SignalDetectors(snapshot: detectors.snapshot())
+        #expect(restored.pageHinkley == nil)
+        #expect(restored.updates == 1)
+    }
+
+    @Test func detectionIndicesAreThoseOfTheDetectorsAlone() {
+        var random = SplitMix64(seed: 9)
+        let values = (0..<4_000).map { ($0 < 2_000 ? 0 : 2) + random.normal() }
+        var pair = SignalDetectors()
+        var adwin = ADWIN()
+        var pageHinkley = PageHinkley()
+        var expected: [SignalDetectors.Detection.Detector: [Int64]] = [:]
+        var found: [SignalDetectors.Detection.Detector: [Int64]] = [:]
+        for (index, value) in values.enumerated() {
+            if adwin.update(value) { expected[.adwin, default: []].append(Int64(index)) }
+            if pageHinkley.update(value) { expected[.pageHinkley, default: []].append(Int64(index)) }
+            for detection in pair.update(value) { found[detection.detector, default: []].append(detection.index) }
+        }
+        #expect(found == expected)
+        #expect(!(expected[.adwin] ?? []).isEmpty)
+    }
+
+    @Test func truncatedOrForeignBytesAreRefused() {
+        let bytes = SignalDetectors().snapshot()
+        #expect(throws: DetectorSnapshotError.self) { try SignalDetectors(snapshot: bytes.dropLast()) }
+        #expect(throws: DetectorSnapshotError.self) { try SignalDetectors(snapshot: ADWIN().snapshot()) }
+        #expect(throws: DetectorSnapshotError.self) { try SignalDetectors(snapshot: bytes + [0]) }
+    }
+}

@@ -1,0 +1,153 @@
+public import DriftlineCore
+public import DriftlineStats
+
+extension PipelineConfiguration {
+    /// `drift:` — what drift detection watches. See docs/drift.md.
+    public struct DriftSettings: Codable, Sendable, Equatable {
+        /// Online detectors over per-event signals; nil (`detectors: off`) runs none.
+        public var detectors: DetectorSettings? = DetectorSettings()
+        /// The scheduled PSI evaluation; nil (`psi: off`) runs none.
+        public var psi: PSISettings? = PSISettings()
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case detectors, psi
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+            if (try? container.decode(String.self, forKey: .detectors)) == "off" {
+                detectors = nil
+            } else {
+                detectors = try container.decodeIfPresent(DetectorSettings.self, forKey: .detectors) ?? detectors
+            }
+            if (try? container.decode(String.self, forKey: .psi)) == "off" {
+                psi = nil
+            } else {
+                psi = try container.decodeIfPresent(PSISettings.self, forKey: .psi) ?? psi
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            if let detectors {
+                try container.encode(detectors, forKey: .detectors)
+            } else {
+                try container.encode("off", forKey: .detectors)
+            }
+            if let psi { try container.encode(psi, forKey: .psi) } else { try container.encode("off", forKey: .psi) }
+        }
+    }
+
+    /// `drift.detectors:` — one ADWIN (and Page-Hinkley, unless off) per partition, stream and
+    /// signal; a stream is one combination of the `stream_by` dimensions' values.
+    public struct DetectorSettings: Codable, Sendable, Equatable {
+        public var streamBy: [Dimension] = [.model]
+        public var signals: [DriftSignal] = [.ttft, .tpot, .error, .outputTokens]
+        public var adwin: ADWIN.Configuration = .default
+        /// nil: Page-Hinkley off.
+        public var pageHinkley: PageHinkley.Configuration? = .default
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case signals, adwin
+            case streamBy = "stream_by"
+            case pageHinkley = "page_hinkley"
+        }
+
+        enum ADWINKeys: String, CodingKey, CaseIterable {
+            case delta, clock
+            case maxBuckets = "max_buckets"
+            case minWindowLength = "min_window_length"
+            case gracePeriod = "grace_period"
+        }
+
+        enum PageHinkleyKeys: String, CodingKey, CaseIterable {
+            case delta, threshold, alpha, mode
+            case minInstances = "min_instances"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+            streamBy = try container.decodeIfPresent([Dimension].self, forKey: .streamBy) ?? streamBy
+            signals = try container.decodeIfPresent([DriftSignal].self, forKey: .signals) ?? signals
+            if container.contains(.adwin) {
+                let nested = try container.superDecoder(forKey: .adwin).strictContainer(keyedBy: ADWINKeys.self)
+                let defaults = ADWIN.Configuration.default
+                adwin = try Self.checked(nested) {
+                    try ADWIN.Configuration(
+                        delta: try nested.decodeNumber(.delta, expected: "a number in (0, 1)") ?? defaults.delta,
+                        clock: try nested.decodeInteger(.clock, expected: "an integer") ?? defaults.clock,
+                        maxBuckets: try nested.decodeInteger(.maxBuckets, expected: "an integer")
+                            ?? defaults.maxBuckets,
+                        minWindowLength: try nested.decodeInteger(.minWindowLength, expected: "an integer")
+                            ?? defaults.minWindowLength,
+                        gracePeriod: try nested.decodeInteger(.gracePeriod, expected: "an integer")
+                            ?? defaults.gracePeriod)
+                }
+            }
+            if (try? container.decode(String.self, forKey: .pageHinkley)) == "off" {
+                pageHinkley = nil
+            } else if container.contains(.pageHinkley) {
+                let nested = try container.superDecoder(forKey: .pageHinkley)
+                    .strictContainer(keyedBy: PageHinkleyKeys.self)
+                let defaults = PageHinkley.Configuration.default
+                var mode = defaults.mode
+                if let name = try nested.decodeIfPresent(String.self, forKey: .mode) {
+                    guard let chosen = PageHinkley.Mode(name: name) else {
+                        throw DecodingError.dataCorruptedError(
+                            forKey: .mode, in: nested, debugDescription: "expected up, down or both, got \"\(name)\"")
+                    }
+                    mode = chosen
+                }
+                pageHinkley = try Self.checked(nested) {
+                    try PageHinkley.Configuration(
+                        minInstances: try nested.decodeInteger(.minInstances, expected: "an integer")
+                            ?? defaults.minInstances,
+                        delta: try nested.decodeNumber(.delta, expected: "a number") ?? defaults.delta,
+                        threshold: try nested.decodeNumber(.threshold, expected: "a number") ?? defaults.threshold,
+                        alpha: try nested.decodeNumber(.alpha, expected: "a number in (0, 1]") ?? defaults.alpha,
+                        mode: mode)
+                }
+            }
+        }
+
+        /// Runs `make`, turning a parameter out of range into a decoding error at that key.
+        private static func checked<Key: CodingKey, T>(_ container: KeyedDecodingContainer<Key>, _ make: () throws -> T)
+            throws -> T
+        {
+            do {
+                return try make()
+            } catch let error as DriftDetectorConfigurationError {
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: container.codingPath + [AnyCodingKey(stringValue: error.parameter)],
+                        debugDescription: "expected \(error.expected), got \(error.value)"))
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(streamBy, forKey: .streamBy)
+            try container.encode(signals, forKey: .signals)
+            var nested = container.nestedContainer(keyedBy: ADWINKeys.self, forKey: .adwin)
+            try nested.encode(adwin.delta, forKey: .delta)
+            try nested.encode(adwin.clock, forKey: .clock)
+            try nested.encode(adwin.maxBuckets, forKey: .maxBuckets)
+            try nested.encode(adwin.minWindowLength, forKey: .minWindowLength)
+            try nested.encode(adwin.gracePeriod, forKey: .gracePeriod)
+            if let pageHinkley {
+                var nested = container.nestedContainer(keyedBy: PageHinkleyKeys.self, forKey: .pageHinkley)
+                try nested.encode(pageHinkley.minInstances, forKey: .minInstances)
+                try nested.encode(pageHinkley.delta, forKey: .delta)
+                try nested.encode(pageHinkley.threshold, forKey: .threshold)
+                try nested.encode(pageHinkley.alpha, forKey: .alpha)
+                try nested.encode(pageHinkley.mode.name, forKey: .mode)
+            } else {
+                try container.encode("off", forKey: .pageHinkley)
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+public import DriftlineCore
+public import DriftlineStats
+public import DriftlineStore
+
+/// Computes the PSI of every configured feature and grouping between a reference period and a
+/// current period from the stored aggregates: histograms (`dl_windows`) for numeric features,
+/// category counts (`dl_category_counts`) for categorical ones. The scheduled evaluation and
+/// `driftline drift report` both use it, so their numbers are the same.
+public struct PSIEvaluator: Sendable {
+    public var features: [String]
+    public var groupBy: [Dimension]
+    public var binning: PSIBinning
+    public var binCount: Int
+    public var thresholds: PSIThresholds
+
+    public init(
+        features: [String], groupBy: [Dimension], binning: PSIBinning = .quantile, binCount: Int = 10,
+        thresholds: PSIThresholds = .default
+    ) {
+        self.features = features
+        self.groupBy = groupBy
+        self.binning = binning
+        self.binCount = binCount
+        self.thresholds = thresholds
+    }
+
+    /// The results of every feature and grouping present in both periods, by feature then grouping.
+    public func evaluate(store: AggregateStore, reference: Range<Int64>, current: Range<Int64>) async throws
+        -> [DriftResult]
+    {
+        var results: [DriftResult] = []
+        for feature in features {
+            if let numeric = NumericDistribution(rawValue: feature) {
+                let before = try await store.histograms(numeric, groupBy: groupBy, period: reference)
+                let after = try await store.histograms(numeric, groupBy: groupBy, period: current)
+                for grouping in Set(before.keys).intersection(after.keys).sorted() {
+                    let (a, b) = (before[grouping]!, after[grouping]!)
+                    let computed: PSIResult? =
+                        binning == .sturges
+                        ? PopulationStabilityIndex.sturges(reference: a, current: b)
+                        : PopulationStabilityIndex.quantile(reference: a, current: b, binCount: binCount)
+                    guard let computed else { continue }
+                    results.append(
+                        result(
+                            feature, grouping, computed, reference, current, Int64(a.count), Int64(b.count)))
+                }
+            } else {
+                let before = try await store.categoryCounts(feature, groupBy: groupBy, period: reference)
+                let after = try await store.categoryCounts(feature, groupBy: groupBy, period: current)
+                for grouping in Set(before.keys).intersection(after.keys).sorted() {
+                    let (a, b) = (before[grouping]!, after[grouping]!)
+                    guard let computed = PopulationStabilityIndex.categorical(reference: a, current: b) else {
+                        continue
+                    }
+                    results.append(
+                        result(
+                            feature, grouping, computed, reference, current, a.values.reduce(0, +),
+                            b.values.reduce(0, +)))
+                }
+            }
+        }
+        return results
+    }
+
+    private func result(
+        _ feature: String, _ grouping: String, _ computed: PSIResult, _ reference: Range<Int64>,
+        _ current: Range<Int64>, _ referenceCount: Int64, _ currentCount: Int64
+    ) -> DriftResult {
+        DriftResult(
+            feature: feature, grouping: grouping, binning: computed.binning.rawValue, reference: reference,
+            current: current, psi: computed.value, severity: computed.severity(thresholds).rawValue,
+            referenceCount: referenceCount, currentCount: currentCount, binsJSON: Self.binsJSON(computed.bins))
+    }
+
+    /// `[{"lower": …, "upper": …, "reference": …, "current": …}, …]` or `{"category": …}` bins.
+    static func binsJSON(_ bins: [PSIResult.Bin]) -> String {
+        func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+        let items = bins.map { bin -> String in
+            let range: String
+            switch bin.range {
+            case .interval(let lower, let upper): range = "\"lower\": \(number(lower)), \"upper\": \(number(upper))"
+            case .category(let name): range = "\"category\": \(AggregateStore.jsonString(name))"
+            }
+            return "{\(range), \"reference\": \(bin.referenceShare), \"current\": \(bin.currentShare)}"
+        }
+        return "[" + items.joined(separator: ", ") + "]"
+    }
+}

@@ -1,0 +1,52 @@
+import PostgresNIO
+
+extension AggregateStore {
+    /// The state `analyser` stored for `partitions` in `group`, by partition and key: what a
+    /// partition's detectors were when its offsets were last stored.
+    public func analyserState(group: String, analyser: String, partitions: [SourcePartition]) async throws
+        -> [SourcePartition: [String: [UInt8]]]
+    {
+        guard !partitions.isEmpty else { return [:] }
+        let topics = partitions.map(\.topic)
+        let numbers = partitions.map(\.partition)
+        let logger = self.logger
+        return try await withIngestConnection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT s.topic, s.partition, s.key, encode(s.state, 'hex')
+                FROM dl_analyser_state s
+                JOIN unnest(\(topics)::text[], \(numbers)::int4[]) AS p(topic, partition)
+                  ON p.topic = s.topic AND p.partition = s.partition
+                WHERE s.consumer_group = \(group) AND s.analyser = \(analyser)
+                """,
+                logger: logger)
+            var states: [SourcePartition: [String: [UInt8]]] = [:]
+            for try await (topic, partition, key, hex) in rows.decode((String, Int32, String, String).self) {
+                states[SourcePartition(topic: topic, partition: partition), default: [:]][key] = Self.bytes(hex: hex)
+            }
+            return states
+        }
+    }
+
+    /// The bytes of lowercase hex digits as PostgreSQL's `encode(…, 'hex')` writes them.
+    static func bytes(hex: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hex.utf8.count / 2)
+        var high: UInt8?
+        for digit in hex.utf8 {
+            let value: UInt8
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit - UInt8(ascii: "a") + 10
+            default: continue
+            }
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return bytes
+    }
+}
