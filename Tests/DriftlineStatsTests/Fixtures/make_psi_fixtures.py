@@ -7,7 +7,10 @@
   histogram buckets: bucket index of each value as the OpenTelemetry exponential histogram at
   scale 6 gives it, edges at the upper boundary 2^((i+1)/64) of the bucket holding each reference
   decile (the "inverted_cdf" order statistic), counts of raw values per edge interval, then
-  Evidently's fill and formula.
+  Evidently's fill and formula;
+- raw_quantile: the same binning on raw samples without snapping (the `driftline drift psi`
+  default): edges at numpy's `np.quantile(reference, k/10, method="inverted_cdf")`, equal edges
+  merged, bins (e_i, e_i+1] counted with `np.searchsorted`, then Evidently's fill and formula.
 
 Re-run with:
     pip install "evidently==0.7.23" "pandas<3"
@@ -111,6 +114,28 @@ def quantile_oracle(ref: list[float], cur: list[float]) -> dict:
     return {"edges": edges, "reference_counts": ref_counts, "current_counts": cur_counts, "psi": value}
 
 
+def raw_quantile_oracle(ref: list[float], cur: list[float]) -> dict:
+    deciles = np.quantile(np.asarray(ref), [k / 10 for k in range(1, 10)], method="inverted_cdf")
+    edges: list[float] = []
+    for x in deciles:
+        if not edges or float(x) != edges[-1]:
+            edges.append(float(x))
+
+    def counts(values):
+        bins = np.searchsorted(np.asarray(edges), np.asarray(values), side="left")
+        return np.bincount(bins, minlength=len(edges) + 1)
+
+    ref_counts, cur_counts = counts(ref), counts(cur)
+    pf, qf = fill(ref_counts / len(ref)), fill(cur_counts / len(cur))
+    value = float(np.sum((pf - qf) * np.log(pf / qf)))
+    return {
+        "edges": edges,
+        "reference_counts": [int(c) for c in ref_counts],
+        "current_counts": [int(c) for c in cur_counts],
+        "psi": value,
+    }
+
+
 def main():
     out = {"evidently": evidently.__version__, "numeric": [], "categorical": []}
     for case in NUMERIC:
@@ -134,6 +159,7 @@ def main():
                     "empty_bins": int(np.sum(raw_ref == 0) + np.sum(raw_cur == 0)),
                 },
                 "quantile": quantile_oracle(ref, cur),
+                "raw_quantile": raw_quantile_oracle(ref, cur),
             }
         )
     for case in CATEGORICAL:

@@ -31,6 +31,8 @@ struct PSIFixtures: Decodable {
         var current: Sample
         var sturges: Sturges
         var quantile: Quantile
+        /// The quantile binning on raw samples: numpy's exact reference deciles, unsnapped.
+        var raw_quantile: Quantile
     }
 
     struct Categorical: Decodable {

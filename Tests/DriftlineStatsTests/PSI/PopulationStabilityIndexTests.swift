@@ -71,6 +71,27 @@ import Testing
             isClose(result.value, fixture.quantile.psi, relative: 1e-9), "\(result.value) vs \(fixture.quantile.psi)")
     }
 
+    @Test(arguments: PSIFixtures.numericNames)
+    func quantileOnRawSamplesIsTheBruteForcePSIAtNumpysDeciles(case name: String) throws {
+        let fixture = PSIFixtures.numeric(name)
+        let referenceValues = fixture.reference.generate(name)
+        let currentValues = fixture.current.generate(name)
+        let result = try #require(PopulationStabilityIndex.quantile(reference: referenceValues, current: currentValues))
+        #expect(result.binning == .quantile)
+        let uppers = result.bins.map { bin -> Double in
+            guard case .interval(_, let upper) = bin.range else { return .nan }
+            return upper
+        }
+        #expect(uppers == fixture.raw_quantile.edges + [.infinity])
+        let referenceShares = fixture.raw_quantile.reference_counts.map { Double($0) / Double(referenceValues.count) }
+        let currentShares = fixture.raw_quantile.current_counts.map { Double($0) / Double(currentValues.count) }
+        #expect(result.bins.map(\.referenceShare) == PopulationStabilityIndex.filled(referenceShares))
+        #expect(result.bins.map(\.currentShare) == PopulationStabilityIndex.filled(currentShares))
+        #expect(
+            isClose(result.value, fixture.raw_quantile.psi, relative: 1e-9),
+            "\(result.value) vs \(fixture.raw_quantile.psi)")
+    }
+
     @Test(arguments: PSIFixtures.categoricalNames)
     func categoricalIsEvidentlys(case name: String) throws {
         let fixture = PSIFixtures.categorical(name)
