@@ -107,3 +107,28 @@ import Testing
         #expect(Self.message("drift: {psi: {minor: 0.3, major: 0.2}}").contains("0 < minor ≤ major"))
     }
 }
+
+/// `START..END` on the command line.
+@Suite struct ReportPeriodTests {
+    @Test func timesNowAndRelativeEnds() throws {
+        let now: Int64 = 1_764_072_000
+        #expect(try ReportPeriod.parse("-7d..now", now: now) == (now - 7 * 86_400)..<now)
+        #expect(try ReportPeriod.parse("-2h..-30m", now: now) == (now - 7_200)..<(now - 1_800))
+        #expect(
+            try ReportPeriod.parse("2025-11-25T11:00:00Z..2025-11-25T12:00:00Z", now: now) == (now - 3_600)..<now)
+    }
+
+    @Test func badPeriodsSayWhy() {
+        func message(_ text: String) -> String {
+            do {
+                _ = try ReportPeriod.parse(text, now: 1_000_000)
+                return "accepted"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(message("-1d") == "period \"-1d\": expected START..END")
+        #expect(message("now..-1d") == "period \"now..-1d\": the start is not before the end")
+        #expect(message("-1w..now").contains("\"-1w\" is not an RFC 3339 time, now, or -N followed by m, h or d"))
+    }
+}

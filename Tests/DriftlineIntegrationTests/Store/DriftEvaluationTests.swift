@@ -50,7 +50,7 @@ struct DriftEvaluationTests {
     }
 
     @Test func psiFromStoredAggregatesEqualsABruteForceComputation() async throws {
-        try await withTestClient { client, _ in
+        try await withTestClient { client, database in
             let store = AggregateStore(client: client, logger: Logger(label: "test"))
             try await Migrator().migrate(client: client, logger: store.logger)
             let grouping = WindowGrouping(windowSeconds: 60, dimensions: [.model], labels: [])
@@ -102,6 +102,24 @@ struct DriftEvaluationTests {
                 #expect(abs(finish.psi - expected.value) < 1e-12)
                 #expect(finish.severity == (model == "b" ? "major" : "stable"), "\(model): PSI \(finish.psi)")
             }
+
+            // `driftline drift report` prints the same PSI, largest first.
+            let report = try DriftlineProcess(
+                [
+                    "drift", "report", "--feature", "ttft", "--group-by", "model",
+                    "--reference", "2025-11-25T12:00:00Z..2025-11-25T13:00:00Z",
+                    "--current", "2025-11-25T13:00:00Z..2025-11-25T14:00:00Z",
+                ],
+                environment: ["DATABASE_URL": database.url])
+            let exit = await report.waitForExit(within: .seconds(60))
+            #expect(exit?.status == 0, "\(report.output)")
+            let lines = report.output.split(separator: "\n").map(String.init)
+            for result in results where result.feature == "ttft" {
+                let line = lines.first { $0.contains(result.grouping) } ?? ""
+                #expect(line.contains(String(format: "%.4f", result.psi)) && line.contains(result.severity), "\(lines)")
+            }
+            #expect(
+                (lines.firstIndex { $0.contains("\"a\"") } ?? .max) < (lines.firstIndex { $0.contains("\"b\"") } ?? .max))
 
             try await store.insert(results)
             try await store.insert(results)  // evaluated again: replaced, not added
