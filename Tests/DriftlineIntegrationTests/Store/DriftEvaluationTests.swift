@@ -119,7 +119,8 @@ struct DriftEvaluationTests {
                 #expect(line.contains(String(format: "%.4f", result.psi)) && line.contains(result.severity), "\(lines)")
             }
             #expect(
-                (lines.firstIndex { $0.contains("\"a\"") } ?? .max) < (lines.firstIndex { $0.contains("\"b\"") } ?? .max))
+                (lines.firstIndex { $0.contains("\"a\"") } ?? .max)
+                    < (lines.firstIndex { $0.contains("\"b\"") } ?? .max))
 
             try await store.insert(results)
             try await store.insert(results)  // evaluated again: replaced, not added
