@@ -16,6 +16,8 @@ import Synchronization
 ///     swift run -c release DriftlineBenchmarks [--records N] [--partitions P] [--skip-e2e] [--skip-memory]
 ///         [--consumer-property K=V …] [--producer-property K=V …] [--otlp]
 ///     swift run -c release DriftlineBenchmarks --outage [--rate R] [--outages 15,60,120]
+///     swift run -c release DriftlineBenchmarks --drift [--records VALUES]
+///     (--no-drift: end-to-end runs without the drift detectors and PSI evaluation)
 ///
 /// 1. decode + validate + aggregate, in memory, one thread, ~1 KB generated records;
 /// 2. raw librdkafka consume rate from a mock-cluster topic, produced while consuming (the ceiling);
@@ -27,6 +29,9 @@ struct Benchmarks {
     /// K=V`, `--producer-property K=V`), to measure settings without rebuilding.
     nonisolated(unsafe) static var consumerProperties: [String: String] = [:]
     nonisolated(unsafe) static var producerProperties: [String: String] = [:]
+    /// `--no-drift`: end-to-end runs without the drift detectors and PSI evaluation, as the
+    /// pipeline was before them (for before/after comparisons).
+    nonisolated(unsafe) static var driftOff = false
 
     static func main() async throws {
         let arguments = CommandLine.arguments
@@ -48,6 +53,7 @@ struct Benchmarks {
         consumerProperties = IngestPipeline.consumerDefaults.merging(properties("--consumer-property")) { $1 }
         producerProperties = ["linger.ms": "50", "delivery.report.only.error": "true"]
             .merging(properties("--producer-property")) { $1 }
+        driftOff = arguments.contains("--no-drift")
         let records = option("--records", 1_000_000)
         let partitions = Int32(option("--partitions", 8))
         if arguments.contains("--outage") {
@@ -56,6 +62,11 @@ struct Benchmarks {
                 index + 1 < arguments.count ? arguments[index + 1].split(separator: ",").compactMap { Int($0) } : nil
             }
             try await OutageBenchmark.run(rate: option("--rate", 2_000), outages: outages ?? [15, 60, 120])
+            return
+        }
+        if arguments.contains("--drift") {
+            // The drift algorithms alone (DriftBenchmarks.swift).
+            try drift(values: option("--records", 10_000_000))
             return
         }
         if arguments.contains("--otlp") {
@@ -199,6 +210,7 @@ struct Benchmarks {
             configuration.kafka.groupID = "bench-\(UUID().uuidString.prefix(8))"
             configuration.kafka.topics = [.init(name: "bench.pipeline", format: .nativeJSON)]
             configuration.flush.intervalSeconds = 1
+            if driftOff { configuration.drift = .off }
             configuration.kafka.properties = consumerProperties
             return configuration
         }()

@@ -102,6 +102,7 @@ enum OTLPBenchmarks {
         let (url, local) = try LocalPostgres.databaseURL(environment: ProcessInfo.processInfo.environment)
         defer { local?.stop() }
         var configuration = PipelineConfiguration()
+        if Benchmarks.driftOff { configuration.drift = .off }
         configuration.kafka.brokers = cluster.bootstrapServers
         configuration.kafka.groupID = "bench-otlp-\(UUID().uuidString.prefix(8))"
         configuration.kafka.topics = [.init(name: "bench.otlp", format: .otlpProto)]

@@ -11,6 +11,14 @@ extension PipelineConfiguration {
 
         public init() {}
 
+        /// No detectors and no PSI evaluation.
+        public static var off: DriftSettings {
+            var settings = DriftSettings()
+            settings.detectors = nil
+            settings.psi = nil
+            return settings
+        }
+
         enum CodingKeys: String, CodingKey, CaseIterable {
             case detectors, psi
         }

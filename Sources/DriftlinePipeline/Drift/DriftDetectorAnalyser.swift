@@ -1,5 +1,6 @@
 import DriftlineCore
 import DriftlineStats
+import Foundation
 public import DriftlineStore
 
 /// Online drift detection: one `SignalDetectors` (ADWIN, and Page-Hinkley unless off) per
@@ -12,59 +13,55 @@ public struct DriftDetectorAnalyser: EventAnalyser {
     /// The name of its state in `dl_analyser_state`.
     public static let name = "drift_detectors"
 
-    struct DetectorKey: Hashable {
+    /// A stream on a partition: the `stream_by` values (the first apart, so that the usual
+    /// single dimension allocates nothing per event).
+    struct StreamKey: Hashable {
         var partition: SourcePartition
-        var stream: String
-        var signal: DriftSignal
+        var first: String
+        var rest: [String]
+    }
 
-        /// The key within the partition in `dl_analyser_state`: signal, a tab, the stream.
-        var stateKey: String { "\(signal.rawValue)\t\(stream)" }
-
-        init(partition: SourcePartition, stream: String, signal: DriftSignal) {
-            self.partition = partition
-            self.stream = stream
-            self.signal = signal
-        }
-
-        init?(partition: SourcePartition, stateKey: String) {
-            guard let tab = stateKey.firstIndex(of: "\t"),
-                let signal = DriftSignal(rawValue: String(stateKey[..<tab]))
-            else { return nil }
-            self.init(partition: partition, stream: String(stateKey[stateKey.index(after: tab)...]), signal: signal)
-        }
+    /// One stream's detectors, one per configured signal (nil until the signal has a value).
+    struct Stream {
+        /// The stream's values as a JSON object, as stored.
+        var json: String
+        var detectors: [SignalDetectors?]
+        /// Updated since the last flush: its snapshots go with the next.
+        var changed = false
     }
 
     public let consumerGroup: String
     public let settings: PipelineConfiguration.DetectorSettings
-    private let streamBy: [Dimension]
-    private var detectors: [DetectorKey: SignalDetectors] = [:]
-    /// Detectors updated since the last flush: their snapshots go with it.
-    private var changed: Set<DetectorKey> = []
+    private let streamBy: [DriftlineCore.Dimension]
+    private var streams: [StreamKey: Stream] = [:]
     private var detections: [DriftDetection] = []
 
     public init(consumerGroup: String, settings: PipelineConfiguration.DetectorSettings) {
         self.consumerGroup = consumerGroup
         self.settings = settings
-        self.streamBy = Dimension.allCases.filter(Set(settings.streamBy).contains)
+        self.streamBy = DriftlineCore.Dimension.allCases.filter(Set(settings.streamBy).contains)
     }
 
-    public var pendingRows: Int { detections.count + changed.count }
+    public var pendingRows: Int { detections.count + streams.values.reduce(0) { $0 + ($1.changed ? 1 : 0) } }
 
     public var stateName: String? { Self.name }
 
     public mutating func add(_ enriched: EnrichedEvent, from partition: SourcePartition) {
         let event = enriched.event
-        let stream = streamKey(of: event)
-        let (adwin, pageHinkley) = (settings.adwin, settings.pageHinkley)
-        for signal in settings.signals {
+        let key = streamKey(of: event, on: partition)
+        var stream =
+            streams.removeValue(forKey: key)
+            ?? Stream(json: json(key), detectors: Array(repeating: nil, count: settings.signals.count))
+        for (index, signal) in settings.signals.enumerated() {
             guard let value = signal.value(of: event), value.isFinite else { continue }
-            let key = DetectorKey(partition: partition, stream: stream, signal: signal)
-            let found = detectors[key, default: SignalDetectors(adwin: adwin, pageHinkley: pageHinkley)].update(value)
-            changed.insert(key)
-            for detection in found {
+            if stream.detectors[index] == nil {
+                stream.detectors[index] = SignalDetectors(adwin: settings.adwin, pageHinkley: settings.pageHinkley)
+            }
+            stream.changed = true
+            for detection in stream.detectors[index]!.update(value) {
                 detections.append(
                     DriftDetection(
-                        partition: partition, stream: stream, signal: signal.rawValue,
+                        partition: partition, stream: stream.json, signal: signal.rawValue,
                         detector: detection.detector.rawValue, updateIndex: detection.index,
                         eventTimeMicroseconds: event.start.microsecondsSinceEpoch,
                         meanBefore: detection.cut?.before.mean ?? detection.mean, meanAfter: detection.cut?.after.mean,
@@ -72,18 +69,20 @@ public struct DriftDetectorAnalyser: EventAnalyser {
                         widthAfter: detection.cut.map { Int64($0.after.width) }))
             }
         }
+        streams[key] = stream
     }
 
     public mutating func take() -> DriftDetectionRows {
         var states: [AnalyserStateKey: [UInt8]] = [:]
-        for key in changed {
-            guard let detector = detectors[key] else { continue }
-            states[AnalyserStateKey(partition: key.partition, key: key.stateKey)] = detector.snapshot()
+        for (key, stream) in streams where stream.changed {
+            for (index, detector) in stream.detectors.enumerated() {
+                guard let detector else { continue }
+                let name = Self.stateKey(settings.signals[index], stream.json)
+                states[AnalyserStateKey(partition: key.partition, key: name)] = detector.snapshot()
+            }
+            streams[key]?.changed = false
         }
-        defer {
-            detections = []
-            changed = []
-        }
+        defer { detections = [] }
         return DriftDetectionRows(
             consumerGroup: consumerGroup, analyser: Self.name, detections: detections, states: states)
     }
@@ -91,56 +90,83 @@ public struct DriftDetectorAnalyser: EventAnalyser {
     public mutating func restore(_ rows: DriftDetectionRows) {
         detections = rows.detections + detections
         // The detectors have moved on since; their current snapshots go with the next flush.
-        for key in rows.states.keys {
-            if let key = DetectorKey(partition: key.partition, stateKey: key.key) { changed.insert(key) }
+        let restored = Set(rows.states.keys.map(\.partition))
+        for (key, stream) in streams where !stream.changed && restored.contains(key.partition) {
+            let names = Set(settings.signals.map { Self.stateKey($0, stream.json) })
+            if rows.states.keys.contains(where: { $0.partition == key.partition && names.contains($0.key) }) {
+                streams[key]?.changed = true
+            }
         }
     }
 
     public mutating func discardUnstored() {
         // The detectors saw records whose offsets are not stored: they go too, and are loaded
         // again from the store with the partitions' offsets.
-        detectors = [:]
-        changed = []
+        streams = [:]
         detections = []
     }
 
     public mutating func loadState(_ stored: [SourcePartition: [String: [UInt8]]], for partitions: Set<SourcePartition>)
         -> [String]
     {
-        for key in detectors.keys where partitions.contains(key.partition) { detectors[key] = nil }
-        changed = changed.filter { !partitions.contains($0.partition) }
+        streams = streams.filter { !partitions.contains($0.key.partition) }
         detections.removeAll { partitions.contains($0.partition) }
         var problems: [String] = []
         for (partition, states) in stored where partitions.contains(partition) {
-            for (stateKey, bytes) in states {
-                guard let key = DetectorKey(partition: partition, stateKey: stateKey),
-                    settings.signals.contains(key.signal)
+            for (name, bytes) in states {
+                guard let tab = name.firstIndex(of: "\t"),
+                    let index = settings.signals.firstIndex(where: { $0.rawValue == name[..<tab] }),
+                    let key = streamKey(json: String(name[name.index(after: tab)...]), on: partition)
                 else { continue }
                 do {
                     let detector = try SignalDetectors(snapshot: bytes)
                     // Detectors stored with other parameters start again with the configured ones.
-                    if detector.adwin.configuration == settings.adwin
-                        && detector.pageHinkley?.configuration == settings.pageHinkley
-                    {
-                        detectors[key] = detector
-                    }
+                    guard
+                        detector.adwin.configuration == settings.adwin
+                            && detector.pageHinkley?.configuration == settings.pageHinkley
+                    else { continue }
+                    var stream =
+                        streams.removeValue(forKey: key)
+                        ?? Stream(json: json(key), detectors: Array(repeating: nil, count: settings.signals.count))
+                    stream.detectors[index] = detector
+                    streams[key] = stream
                 } catch {
-                    problems.append("\(partition) \(stateKey.replacingOccurrences(of: "\t", with: " ")): \(error)")
+                    problems.append("\(partition) \(name.replacingOccurrences(of: "\t", with: " ")): \(error)")
                 }
             }
         }
         return problems
     }
 
-    /// The `stream_by` dimensions' values as a canonical JSON object (keys in `Dimension` order).
-    private func streamKey(of event: LLMEvent) -> String {
-        var text = "{"
-        for (index, dimension) in streamBy.enumerated() {
-            if index > 0 { text += ", " }
-            text +=
-                AggregateStore.jsonString(dimension.rawValue) + ": "
-                + AggregateStore.jsonString(dimension.value(of: event))
+    /// The key within a partition in `dl_analyser_state`: the signal, a tab, the stream's JSON.
+    static func stateKey(_ signal: DriftSignal, _ json: String) -> String { "\(signal.rawValue)\t\(json)" }
+
+    private func streamKey(of event: LLMEvent, on partition: SourcePartition) -> StreamKey {
+        guard let first = streamBy.first else { return StreamKey(partition: partition, first: "", rest: []) }
+        return StreamKey(
+            partition: partition, first: first.value(of: event),
+            rest: streamBy.count == 1 ? [] : streamBy.dropFirst().map { $0.value(of: event) })
+    }
+
+    /// The key of a stream stored as `json` (as `json(_:)` wrote it); nil when it is not one.
+    private func streamKey(json: String, on partition: SourcePartition) -> StreamKey? {
+        guard let object = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)),
+            object.count == streamBy.count
+        else { return nil }
+        var values: [String] = []
+        for dimension in streamBy {
+            guard let value = object[dimension.rawValue] else { return nil }
+            values.append(value)
         }
-        return text + "}"
+        return StreamKey(partition: partition, first: values.first ?? "", rest: Array(values.dropFirst()))
+    }
+
+    /// The `stream_by` dimensions' values as a JSON object (keys in `Dimension` order).
+    private func json(_ key: StreamKey) -> String {
+        let values = streamBy.isEmpty ? [] : [key.first] + key.rest
+        let pairs = zip(streamBy, values).map {
+            AggregateStore.jsonString($0.0.rawValue) + ": " + AggregateStore.jsonString($0.1)
+        }
+        return "{" + pairs.joined(separator: ", ") + "}"
     }
 }
