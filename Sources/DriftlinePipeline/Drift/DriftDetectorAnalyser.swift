@@ -1,7 +1,7 @@
 import DriftlineCore
 import DriftlineStats
-import Foundation
 public import DriftlineStore
+import Foundation
 
 /// Online drift detection: one `SignalDetectors` (ADWIN, and Page-Hinkley unless off) per
 /// partition, stream and signal, fed every event of the partition in offset order. A
