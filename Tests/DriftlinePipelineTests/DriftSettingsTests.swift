@@ -29,7 +29,7 @@ import Testing
         let drift = try Self.parse("").drift
         let detectors = try #require(drift.detectors)
         #expect(detectors.adwin == .default)
-        #expect(detectors.pageHinkley == .default)
+        #expect(detectors.pageHinkley == nil, "Page-Hinkley is opt-in")
         #expect(detectors.streamBy == [.model])
         #expect(detectors.signals == [.ttft, .tpot, .error, .outputTokens])
         let psi = try #require(drift.psi)
@@ -81,6 +81,8 @@ import Testing
         #expect(drift.detectors == nil && drift.psi == nil)
         let noPageHinkley = try Self.parse("drift: {detectors: {page_hinkley: off}}").drift
         #expect(noPageHinkley.detectors?.pageHinkley == nil)
+        let withDefaults = try Self.parse("drift: {detectors: {page_hinkley: on}}").drift
+        #expect(withDefaults.detectors?.pageHinkley == .default)
     }
 
     @Test func aTrailingReferenceEndsWhereTheCurrentPeriodStarts() throws {

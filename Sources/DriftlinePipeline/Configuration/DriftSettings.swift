@@ -48,14 +48,18 @@ extension PipelineConfiguration {
         }
     }
 
-    /// `drift.detectors:` — one ADWIN (and Page-Hinkley, unless off) per partition, stream and
+    /// `drift.detectors:` — one ADWIN (and Page-Hinkley, when on) per partition, stream and
     /// signal; a stream is one combination of the `stream_by` dimensions' values.
+    ///
+    /// Page-Hinkley is off unless configured: its threshold is in the signal's own units, and
+    /// River's defaults (δ 0.005, λ 50), made for values near 1, fire on almost every window of
+    /// millisecond latencies or token counts. ADWIN's test adapts to the signal's variance.
     public struct DetectorSettings: Codable, Sendable, Equatable {
         public var streamBy: [Dimension] = [.model]
         public var signals: [DriftSignal] = [.ttft, .tpot, .error, .outputTokens]
         public var adwin: ADWIN.Configuration = .default
-        /// nil: Page-Hinkley off.
-        public var pageHinkley: PageHinkley.Configuration? = .default
+        /// nil: Page-Hinkley off (the default); `page_hinkley: on` uses River's defaults.
+        public var pageHinkley: PageHinkley.Configuration?
 
         public init() {}
 
@@ -96,9 +100,16 @@ extension PipelineConfiguration {
                             ?? defaults.gracePeriod)
                 }
             }
-            if (try? container.decode(String.self, forKey: .pageHinkley)) == "off" {
-                pageHinkley = nil
-            } else if container.contains(.pageHinkley) {
+            switch try? container.decode(String.self, forKey: .pageHinkley) {
+            case "off": pageHinkley = nil
+            case "on": pageHinkley = .default
+            case .some(let other):
+                throw DecodingError.dataCorruptedError(
+                    forKey: .pageHinkley, in: container,
+                    debugDescription: "expected on, off or the detector's parameters, got \"\(other)\"")
+            case nil: break
+            }
+            if container.contains(.pageHinkley), (try? container.decode(String.self, forKey: .pageHinkley)) == nil {
                 let nested = try container.superDecoder(forKey: .pageHinkley)
                     .strictContainer(keyedBy: PageHinkleyKeys.self)
                 let defaults = PageHinkley.Configuration.default
