@@ -2,6 +2,7 @@ import DriftlineDemo
 import DriftlineKafka
 import DriftlineTestSupport
 import Foundation
+import Logging
 import PostgresNIO
 
 #if canImport(Glibc)
@@ -56,6 +57,7 @@ enum OutageBenchmark {
         flush:
           interval_seconds: 1
           timeout_seconds: 5
+        \(Benchmarks.driftOff ? "drift: {detectors: off, psi: off}" : "")
         """.write(toFile: config, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: config) }
 
@@ -71,23 +73,29 @@ enum OutageBenchmark {
             process.waitUntilExit()
         }
 
-        var configuration = PostgresClient.Configuration(
-            host: "127.0.0.1", port: Int(port) ?? 5432, username: "postgres", password: nil, database: "postgres",
-            tls: .disable)
-        configuration.options.connectTimeout = .seconds(1)
-        let client = PostgresClient(configuration: configuration)
         let produced = SharedCount()
         print("outage benchmark: \(rate) records/s, PostgreSQL killed (immediate shutdown) and restarted")
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
             group.addTask {
                 try await produceSteadily(rate: rate, brokers: cluster.bootstrapServers, produced: produced)
             }
+            // Read on a new connection each time: the pool's connections die with the server and
+            // it backs off (up to a minute) before making new ones, which would time the
+            // benchmark's own reconnection, not driftline's recovery.
             func stored() async -> Int {
+                var configuration = PostgresConnection.Configuration(
+                    host: "127.0.0.1", port: Int(port) ?? 5432, username: "postgres", password: nil,
+                    database: "postgres", tls: .disable)
+                configuration.options.connectTimeout = .seconds(1)
                 guard
-                    let rows = try? await client.query(
-                        "SELECT coalesce(sum(records), 0)::int8 FROM dl_consumer_offsets WHERE consumer_group = 'outage-bench'"
-                    )
+                    let connection = try? await PostgresConnection.connect(
+                        configuration: configuration, id: 1, logger: Logger(label: "outage-bench"))
+                else { return -1 }
+                defer { Task { try? await connection.close() } }
+                guard
+                    let rows = try? await connection.query(
+                        "SELECT coalesce(sum(records), 0)::int8 FROM dl_consumer_offsets WHERE consumer_group = 'outage-bench'",
+                        logger: Logger(label: "outage-bench"))
                 else { return -1 }
                 do {
                     for try await count in rows.decode(Int64.self) { return Int(count) }

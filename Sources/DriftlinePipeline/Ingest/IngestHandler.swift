@@ -24,6 +24,11 @@ final class IngestHandler: KafkaConsumerHandler {
     private var deadLetters: [DeadLetter] = []
     private let maxDeadLetterPayload: Int
     private let storeTimeout: Duration
+    /// Flushes in a row that passed their deadline. Each doubles the next flush's deadline, up
+    /// to 8× `flush.timeout_seconds`: a store that is slow but alive (an overloaded server, a
+    /// backlog replayed after an outage) then gets a flush through instead of cancelling the
+    /// same, ever larger, flush forever. A flush that completes resets it.
+    private var flushTimeoutsInARow = 0
     private var machine: IngestStateMachine
     private var flight: (call: StoreCall<FlushOutcome>, batch: FlushBatch)?
     private var probe: StoreCall<Void>?
@@ -178,6 +183,9 @@ final class IngestHandler: KafkaConsumerHandler {
         let owned = machine.partitions.keys.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
         revoking = true
         defer { revoking = false }
+        // Letting go (a rebalance or shutdown) is bounded by the configured deadline, not a
+        // lengthened one.
+        flushTimeoutsInARow = 0
         while true {
             switch machine.revoking(revoked, pendingRows: pendingRows) {
             case .awaitFlight:
@@ -268,10 +276,16 @@ final class IngestHandler: KafkaConsumerHandler {
         deadLetters = []
         let batch = FlushBatch(consumerGroup: group, offsets: offsets, rows: rows)
         let store = self.store
-        return (StoreCall("flush", timeout: storeTimeout) { try await store.write(batch) }, batch)
+        let timeout = storeTimeout * (1 << min(flushTimeoutsInARow, 3))
+        return (StoreCall("flush", timeout: timeout) { try await store.write(batch) }, batch)
     }
 
     private func complete(_ batch: FlushBatch, _ outcome: Result<FlushOutcome, any Error>, consumer: KafkaConsumer) {
+        if case .failure(let error) = outcome, error is StoreCallTimeout {
+            flushTimeoutsInARow += 1
+        } else {
+            flushTimeoutsInARow = 0
+        }
         let result: IngestStateMachine.FlushResult
         switch outcome {
         case .success(.committed):

@@ -33,7 +33,9 @@ func uninterruptedDetections(_ records: [Int32: [[UInt8]]]) -> Set<DetectionID> 
             for signal in settings.signals {
                 guard let number = signal.value(of: event), number.isFinite else { continue }
                 let key = "\(event.model)|\(signal.rawValue)"
-                let detections = detectors[key, default: SignalDetectors()].update(number)
+                let detections = detectors[
+                    key, default: SignalDetectors(adwin: settings.adwin, pageHinkley: settings.pageHinkley)
+                ].update(number)
                 for detection in detections {
                     found.insert(
                         DetectionID(
