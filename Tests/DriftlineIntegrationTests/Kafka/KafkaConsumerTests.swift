@@ -229,8 +229,10 @@ struct KafkaConsumerTests {
         try consumer.subscribe(topics: [topic])
         let log = ConsumerLog()
         let handler = RecordingHandler(log: log)
-        // A slow application, so that stop() lands in the middle of the stream.
-        handler.onConsume = { _, _ in Thread.sleep(forTimeInterval: 0.02) }
+        // A slow application, so that stop() lands in the middle of the stream: slower still once
+        // the test has seen enough to stop, so that a loaded machine that is late to notice does
+        // not let it consume everything first.
+        handler.onConsume = { _, _ in Thread.sleep(forTimeInterval: log.recordCount >= 300 ? 0.2 : 0.02) }
         try await withRunningConsumer(consumer, handler: handler) {
             try await waitUntil("the first batches arrived") { log.recordCount >= 300 }
         }
