@@ -1,6 +1,5 @@
 public import DriftlineCore
 public import DriftlineStats
-import Foundation
 
 extension PipelineConfiguration {
     /// `drift.psi:` — the scheduled PSI evaluation. Every `every_seconds` it compares the last
@@ -103,12 +102,12 @@ extension PipelineConfiguration {
         private static func instant(_ text: String, _ key: CodingKeys, _ container: KeyedDecodingContainer<CodingKeys>)
             throws -> Int64
         {
-            guard let date = ISO8601DateFormatter().date(from: text) else {
+            guard let seconds = ReportPeriod.seconds(rfc3339: text) else {
                 throw DecodingError.dataCorruptedError(
                     forKey: key, in: container,
                     debugDescription: "expected an RFC 3339 time such as 2026-11-01T00:00:00Z, got \"\(text)\"")
             }
-            return Int64(date.timeIntervalSince1970)
+            return seconds
         }
     }
 }

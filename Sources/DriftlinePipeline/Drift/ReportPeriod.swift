@@ -13,6 +13,12 @@ public enum ReportPeriod {
         return start..<end
     }
 
+    /// An RFC 3339 time (`2026-11-01T00:00:00Z`) in seconds since the epoch; also how
+    /// `drift.psi.reference_from` and `reference_to` are read.
+    static func seconds(rfc3339 text: String) -> Int64? {
+        ISO8601DateFormatter().date(from: text).map { Int64($0.timeIntervalSince1970) }
+    }
+
     private static func instant(_ text: String, now: Int64, in whole: String) throws(ReportPeriodError) -> Int64 {
         if text == "now" { return now }
         if text.hasPrefix("-"), let unit = text.last, let value = Int64(text.dropFirst().dropLast()), value >= 0 {
@@ -23,7 +29,7 @@ public enum ReportPeriod {
             default: break
             }
         }
-        if let date = ISO8601DateFormatter().date(from: text) { return Int64(date.timeIntervalSince1970) }
+        if let seconds = seconds(rfc3339: text) { return seconds }
         throw ReportPeriodError(
             text: whole, problem: "\"\(text)\" is not an RFC 3339 time, now, or -N followed by m, h or d")
     }
