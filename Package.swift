@@ -87,11 +87,13 @@ let package = Package(
         .target(
             name: "DriftlinePipeline",
             dependencies: [
+                "DriftlineAlerts",
                 "DriftlineKafka",
                 "DriftlineCore",
                 "DriftlineStats",
                 "DriftlineStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),

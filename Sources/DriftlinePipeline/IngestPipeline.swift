@@ -1,3 +1,4 @@
+import DriftlineAlerts
 import DriftlineKafka
 public import DriftlineStore
 public import Logging
@@ -34,7 +35,8 @@ public final class IngestPipeline: Service, Sendable {
         try await Migrator().migrate(client: store.client, logger: logger)
         let catalogue = try await configuration.costs.prepare(store: store)
         let otlpMapping = try configuration.otlp.mapping()
-        let (enrichers, analysers) = configuration.analysis(catalogue: catalogue)
+        let alertRules = try configuration.alertRules()
+        let (enrichers, analysers) = configuration.analysis(catalogue: catalogue, alertRules: alertRules)
         let needs = analysers.reduce(AnalyserNeeds()) { $0.union($1.needs) }
         let decoders = DecoderRegistry(configuration: configuration, mapping: otlpMapping, needs: needs)
         let kafka = configuration.kafka
@@ -62,8 +64,10 @@ public final class IngestPipeline: Service, Sendable {
                         settings: $0, windowSeconds: configuration.aggregation.windowSeconds, store: store,
                         logger: logger)
                 }
+                let alerts = try alertService(rules: alertRules)
                 try await withThrowingDiscardingTaskGroup { group in
                     if let budgets { group.addTask { try await budgets.run() } }
+                    if let alerts { group.addTask { try await alerts.run() } }
                     if let drift { group.addTask { try await drift.run() } }
                     let handler = IngestHandler(
                         configuration: configuration, store: store, counters: counters, logger: logger,
@@ -81,6 +85,22 @@ public final class IngestPipeline: Service, Sendable {
         logger.info("consumer closed", metadata: ["statistics": "\(statistics)"])
         let unstored = statistics.unstoredRecords
         if unstored > 0 { throw IngestError.unstoredAtShutdown(records: unstored) }
+    }
+
+    /// The alert engine over `rules`, or nil with `alerts: off` or no rules.
+    private func alertService(rules: [any AlertRule]) throws -> AlertService? {
+        guard let settings = configuration.alerts, !rules.isEmpty else { return nil }
+        let routes = try settings.routes()
+        logger.info(
+            "alerting",
+            metadata: [
+                "rules": "\(rules.map(\.name).joined(separator: ","))",
+                "receivers": "\(routes.map(\.receiver.name).joined(separator: ","))",
+            ])
+        return AlertService(
+            rules: rules, routes: routes, externalURL: settings.externalURL,
+            store: PostgresAlertStore(client: store.client, logger: logger), every: .seconds(settings.everySeconds),
+            logger: logger)
     }
 
     /// Asks the pipeline to stop: it flushes what it consumed and leaves the group. Thread-safe.

@@ -30,7 +30,7 @@ public struct AggregateStore: Sendable {
     /// Runs `body` in a transaction on `connection`: committed when it returns, rolled back when
     /// it throws — or when the task was cancelled meanwhile (a flush past its deadline), so
     /// that a call given up on commits nothing unless its COMMIT was already on its way.
-    static func transaction<T: Sendable>(
+    public static func transaction<T: Sendable>(
         on connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await connection.query("BEGIN", logger: logger)

@@ -7,7 +7,7 @@ public import Foundation
 /// Each POST carries `Content-Type: application/json`, `Idempotency-Key: <outbox id>` (the same on every retry
 /// of a message) and, when the receiver has a secret, the ``WebhookSigner`` headers.
 public struct OutboxSender<Store: OutboxStore, Transport: WebhookTransport>: Sendable {
-    public static var idempotencyKeyHeader: String { "Idempotency-Key" }
+    public static var idempotencyKeyHeader: String { WebhookReceiver.idempotencyKeyHeader }
 
     public var store: Store
     public var transport: Transport
@@ -71,12 +71,12 @@ public struct OutboxSender<Store: OutboxStore, Transport: WebhookTransport>: Sen
                 reason: reason)
             return .retry(after: policy.maximum, reason: reason)
         }
-        let signature = receiver.secret.map { WebhookSigner(secret: $0).headers(body: message.body, at: now()) } ?? []
-        let headers: [(name: String, value: String)] =
-            [("Content-Type", "application/json"), (Self.idempotencyKeyHeader, String(message.id))] + signature
+        let headers = receiver.headers(body: message.body, idempotencyKey: String(message.id), at: now())
         let result: Result<WebhookResponse, any Error>
         do {
-            let response = try await Self.withDeadline(receiver.timeout) { [transport] in
+            // The deadline is enforced here too, so a transport that ignores its timeout cannot stall a
+            // receiver's queue.
+            let response = try await Deadline.run(receiver.timeout) { [transport] in
                 try await transport.post(
                     url: receiver.url, headers: headers, body: message.body, timeout: receiver.timeout)
             }
@@ -104,28 +104,5 @@ public struct OutboxSender<Store: OutboxStore, Transport: WebhookTransport>: Sen
                 reason: reason)
         }
         return decision
-    }
-
-    /// The attempt's deadline, enforced here too so that a transport that ignores its timeout cannot stall a
-    /// receiver's queue.
-    static func withDeadline<T: Sendable>(
-        _ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw DeadlineExceeded(timeout: timeout)
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw DeadlineExceeded(timeout: timeout) }
-            return first
-        }
-    }
-
-    /// An attempt that did not finish within the receiver's timeout.
-    public struct DeadlineExceeded: Error, CustomStringConvertible {
-        public let timeout: Duration
-        public var description: String { "no response within \(AlertDuration.format(timeout))" }
     }
 }

@@ -1,5 +1,7 @@
+public import Foundation
+
 /// Where notifications go. Comes from configuration and the environment, never from `alerts/`.
-public struct WebhookReceiver: Hashable, Sendable {
+public struct WebhookReceiver: Hashable, Sendable, CustomStringConvertible {
     public var name: String
     public var url: String
     /// HMAC secret; bodies are signed when set (see ``WebhookSigner``).
@@ -12,5 +14,18 @@ public struct WebhookReceiver: Hashable, Sendable {
         self.url = url
         self.secret = secret
         self.timeout = timeout
+    }
+
+    public static let idempotencyKeyHeader = "Idempotency-Key"
+
+    /// The headers of one POST: content type, idempotency key and, with a secret, the signature.
+    public func headers(body: [UInt8], idempotencyKey: String, at time: Date) -> [(name: String, value: String)] {
+        let signature = secret.map { WebhookSigner(secret: $0).headers(body: body, at: time) } ?? []
+        return [("Content-Type", "application/json"), (Self.idempotencyKeyHeader, idempotencyKey)] + signature
+    }
+
+    /// Without the secret, which must never reach a log.
+    public var description: String {
+        "\(name) (\(url)\(secret == nil ? "" : ", signed"), timeout \(AlertDuration.format(timeout)))"
     }
 }

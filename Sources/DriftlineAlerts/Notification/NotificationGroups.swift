@@ -11,8 +11,8 @@ public import Foundation
 /// - a resolved alert goes out once, in the group's next sending, and then leaves the group.
 ///
 /// A value: notifications and the evaluation time come in, batches to put in the outbox come out.
-public struct NotificationGroups: Hashable, Sendable {
-    public struct Settings: Hashable, Sendable {
+public struct NotificationGroups: Hashable, Sendable, Codable {
+    public struct Settings: Hashable, Sendable, Codable {
         public var groupBy: [String]
         public var groupWait: Duration
         public var groupInterval: Duration
@@ -36,7 +36,7 @@ public struct NotificationGroups: Hashable, Sendable {
         public var notifications: [AlertNotification]
     }
 
-    struct Group: Hashable, Sendable {
+    struct Group: Hashable, Sendable, Codable {
         var alerts: [AlertFingerprint: AlertNotification] = [:]
         var firstSeen: Date
         var lastSent: Date?
@@ -49,6 +49,9 @@ public struct NotificationGroups: Hashable, Sendable {
     public init(settings: Settings = Settings()) {
         self.settings = settings
     }
+
+    /// No group holds an alert: nothing can fall due until a notification is added.
+    public var isEmpty: Bool { groups.isEmpty }
 
     public mutating func add(_ notification: AlertNotification, at time: Date) {
         let key = Dictionary(

@@ -7,11 +7,13 @@ public struct AlertRuleKindRegistry: Sendable {
 
     public init() {}
 
-    /// `slo` (``SLOSpec``) and `threshold` (``ThresholdRule``).
+    /// `slo` (``SLOSpec``), `threshold` (``ThresholdRule``), `budget` (``BudgetRule``) and `drift` (``DriftRule``).
     public static var standard: AlertRuleKindRegistry {
         var registry = AlertRuleKindRegistry()
         registry.register(kind: "slo") { spec throws(AlertSpecError) in try SLOSpec(spec: spec) }
         registry.register(kind: "threshold") { spec throws(AlertSpecError) in try ThresholdRule(spec: spec) }
+        registry.register(kind: "budget") { spec throws(AlertSpecError) in try BudgetRule(spec: spec) }
+        registry.register(kind: "drift") { spec throws(AlertSpecError) in try DriftRule(spec: spec) }
         return registry
     }
 

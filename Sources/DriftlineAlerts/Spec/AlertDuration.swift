@@ -63,7 +63,7 @@ extension Duration {
     }
 
     /// Seconds as a Foundation time interval, for date arithmetic.
-    var timeInterval: Double {
+    public var timeInterval: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }

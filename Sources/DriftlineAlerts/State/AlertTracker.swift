@@ -61,6 +61,9 @@ public struct AlertTracker: Hashable, Sendable, Codable {
         return notifications.sorted { $0.fingerprint < $1.fingerprint }
     }
 
+    /// The rules that own series now.
+    public var owners: Set<String> { Set(series.values.map(\.owner)) }
+
     /// The series currently firing.
     public var firing: [AlertFingerprint: Series] { series.filter { $0.value.machine.isFiring } }
 

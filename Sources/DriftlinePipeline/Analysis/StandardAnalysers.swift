@@ -1,16 +1,24 @@
+import DriftlineAlerts
 import DriftlineCore
 
 extension PipelineConfiguration {
     /// The analysers a pipeline runs, in flush order: window aggregates, span counts, finish
-    /// reasons, the online drift detectors (unless `drift.detectors: off`) and, with a price
-    /// catalogue, costs (with the pricing enricher before them).
-    func analysis(catalogue: PriceCatalogue?) -> (enrichers: [any EventEnricher], analysers: [any EventAnalyser]) {
+    /// reasons, exact counts of the latency thresholds the alert rules' SLOs declare, the online
+    /// drift detectors (unless `drift.detectors: off`) and, with a price catalogue, costs (with
+    /// the pricing enricher before them).
+    func analysis(catalogue: PriceCatalogue?, alertRules: [any AlertRule] = [])
+        -> (enrichers: [any EventEnricher], analysers: [any EventAnalyser])
+    {
         let windowing = WindowGrouping(aggregation)
         var enrichers: [any EventEnricher] = []
         var analysers: [any EventAnalyser] = [
             WindowAggregator(dimensions: windowing), SpanCounter(windowing: windowing),
             FinishReasonCounter(dimensions: windowing),
         ]
+        let thresholds = Self.ingestThresholds(alertRules)
+        if !thresholds.isEmpty {
+            analysers.append(ThresholdCounter(dimensions: windowing, thresholds: thresholds))
+        }
         if let detectors = drift.detectors {
             analysers.append(DriftDetectorAnalyser(consumerGroup: kafka.groupID, settings: detectors))
         }

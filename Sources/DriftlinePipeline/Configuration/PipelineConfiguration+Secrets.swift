@@ -49,7 +49,7 @@ extension PipelineConfiguration {
         return value
     }
 
-    private static func resolve(_ value: String, key: String, environment: [String: String]) throws -> String {
+    static func resolve(_ value: String, key: String, environment: [String: String]) throws -> String {
         if value.hasPrefix("env:") {
             let name = String(value.dropFirst(4))
             guard let found = environment[name] else {

@@ -97,6 +97,7 @@ extension PipelineConfiguration {
             throw fail("dead_letters.max_payload_bytes", "expected 0 or more, got \(deadLetters.maxPayloadBytes)")
         }
         try costs.validate(file: file)
+        try alerts?.validate(file: file)
     }
 
     /// Kafka's rule for a `group.instance.id`: 1 to 249 characters of `a-z A-Z 0-9 . _ -`.

@@ -14,6 +14,8 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var otlp = OTLPSettings()
     /// Online drift detectors; see `DriftSettings`.
     public var drift = DriftSettings()
+    /// SLO and threshold alerts and their receivers; nil (`alerts: off`) evaluates none.
+    public var alerts: AlertSettings? = AlertSettings()
     /// Settings the environment replaced, by their key (`postgres.url`) → the variable
     /// (`DATABASE_URL`), so that a bad value is blamed on where it came from.
     public internal(set) var environmentOverrides: [String: String] = [:]
@@ -21,7 +23,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift
+        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts
         case deadLetters = "dead_letters"
     }
 
@@ -36,5 +38,10 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         costs = try container.decodeIfPresent(CostSettings.self, forKey: .costs) ?? costs
         otlp = try container.decodeIfPresent(OTLPSettings.self, forKey: .otlp) ?? otlp
         drift = try container.decodeIfPresent(DriftSettings.self, forKey: .drift) ?? drift
+        if (try? container.decode(String.self, forKey: .alerts)) == "off" {
+            alerts = nil
+        } else {
+            alerts = try container.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? alerts
+        }
     }
 }

@@ -90,7 +90,7 @@ extension AggregateStore {
 
     /// `jsonb_build_object('model', model, …)`, or `'{}'::jsonb` for no grouping. The columns
     /// come from `Dimension`, never from input.
-    static func groupingJSON(_ dimensions: [Dimension]) -> String {
+    public static func groupingJSON(_ dimensions: [Dimension]) -> String {
         guard !dimensions.isEmpty else { return "'{}'::jsonb" }
         let pairs = Dimension.allCases.filter(dimensions.contains).map { "'\($0.rawValue)', \($0.column)" }
         return "jsonb_build_object(\(pairs.joined(separator: ", ")))"

@@ -22,5 +22,6 @@ extension Migration {
         Migration(version: 5, name: "saturating sums, rejected rows", statements: RobustnessSQL.statements),
         Migration(version: 6, name: "categorical feature counts", statements: CategoryCountSQL.statements),
         Migration(version: 7, name: "drift detections, analyser state", statements: DriftSQL.statements),
+        Migration(version: 8, name: "alert threshold counts, state, history, outbox", statements: AlertSQL.statements),
     ]
 }

@@ -1,0 +1,128 @@
+public import DriftlineAlerts
+import DriftlineStore
+import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// The alert engine as a service: every `every` it evaluates every rule from the stored
+/// aggregates and steps the engine (state, history and outbox in one transaction); between
+/// evaluations it ticks every second while notification groups wait, so a group falls due at its
+/// `group_wait`, not at the next evaluation. The outbox sender runs beside it.
+///
+/// Every store call has a deadline. A rule that fails is logged in one line with its cause and
+/// leaves its series as they are; the others go on.
+public struct AlertService: Service {
+    public let rules: [any AlertRule]
+    public let engine: AlertEngine
+    public let store: PostgresAlertStore
+    public let every: Duration
+    private let sender: OutboxSender<PostgresAlertStore, HTTPWebhookTransport>?
+    private let logger: Logger
+    private let tick: Duration
+
+    public init(
+        rules: [any AlertRule], routes: [AlertRoute], externalURL: String, store: PostgresAlertStore,
+        every: Duration, logger: Logger, tick: Duration = .seconds(1)
+    ) {
+        self.rules = rules
+        self.engine = AlertEngine(routes: routes, externalURL: externalURL)
+        self.store = store
+        self.every = every
+        self.logger = logger
+        self.tick = tick
+        self.sender =
+            routes.isEmpty
+            ? nil
+            : OutboxSender(
+                store: store, transport: HTTPWebhookTransport(), receivers: routes.map(\.receiver),
+                pollInterval: tick)
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                if let sender { group.addTask { await self.deliver(with: sender) } }
+                group.addTask { await self.evaluate() }
+            }
+        }
+    }
+
+    /// Evaluates on schedule and ticks the groups in between, until cancelled.
+    private func evaluate() async {
+        var nextEvaluation = ContinuousClock.now
+        var groupsWaiting = true
+        while !Task.isCancelled {
+            let now = ContinuousClock.now
+            if now >= nextEvaluation {
+                nextEvaluation = now + every
+                groupsWaiting = await step(evaluations: await evaluateRules()) ?? groupsWaiting
+            } else if groupsWaiting {
+                groupsWaiting = await step(evaluations: []) ?? groupsWaiting
+            }
+            do { try await Task.sleep(for: tick) } catch { return }
+        }
+    }
+
+    /// Every rule's evaluation at this moment; rules that are no longer configured (a file
+    /// removed) evaluate to nothing, so their alerts resolve.
+    func evaluateRules(at time: Date = Date()) async -> [AlertEngine.Evaluation] {
+        var evaluations: [AlertEngine.Evaluation] = []
+        for rule in rules {
+            do {
+                let conditions = try await Deadline.run(every) { [store] in
+                    try await rule.evaluate(source: store, at: time)
+                }
+                evaluations.append(AlertEngine.Evaluation(rule: rule.name, conditions: conditions))
+            } catch {
+                logger.warning(
+                    "alert rule evaluation failed",
+                    metadata: [
+                        "rule": "\(rule.name)", "file": "\(rule.sourceFile)",
+                        "cause": "\(StoreFailure.describe(error))",
+                    ])
+                evaluations.append(AlertEngine.Evaluation(rule: rule.name, conditions: nil))
+            }
+        }
+        return evaluations
+    }
+
+    /// One engine step; returns whether groups still wait, nil when the step failed.
+    private func step(evaluations: [AlertEngine.Evaluation]) async -> Bool? {
+        do {
+            let time = Date()
+            let (step, groupsWaiting) = try await Deadline.run(every) { [store, engine, rules] in
+                try await store.step(engine, evaluations: evaluations, knownRules: Set(rules.map(\.name)), at: time)
+            }
+            for change in step.changes {
+                logger.notice(
+                    "alert \(change.status.rawValue)",
+                    metadata: [
+                        "alertname": "\(change.labels["alertname"] ?? "")",
+                        "severity": "\(change.labels["severity"] ?? "")",
+                        "labels": "\(change.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })",
+                        "summary": "\(change.annotations["summary"] ?? "")",
+                    ])
+            }
+            return groupsWaiting
+        } catch {
+            logger.warning(
+                "alert evaluation could not be stored", metadata: ["cause": "\(StoreFailure.describe(error))"])
+            return nil
+        }
+    }
+
+    /// Runs the outbox sender, restarting its loop after a store failure.
+    private func deliver(with sender: OutboxSender<PostgresAlertStore, HTTPWebhookTransport>) async {
+        while !Task.isCancelled {
+            do {
+                try await sender.run()
+            } catch is CancellationError {
+                return
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("alert delivery pass failed", metadata: ["cause": "\(StoreFailure.describe(error))"])
+                do { try await Task.sleep(for: tick) } catch { return }
+            }
+        }
+    }
+}
