@@ -64,6 +64,11 @@ struct Benchmarks {
             try await OutageBenchmark.run(rate: option("--rate", 2_000), outages: outages ?? [15, 60, 120])
             return
         }
+        if arguments.contains("--alerts") {
+            // Alert evaluation against PostgreSQL (AlertBenchmark.swift).
+            try await AlertBenchmark.evaluationCost(groupings: option("--groupings", 50), days: option("--days", 30))
+            return
+        }
         if arguments.contains("--drift") {
             // The drift algorithms alone (DriftBenchmarks.swift).
             try drift(values: option("--records", 10_000_000))

@@ -37,16 +37,13 @@ public enum BurnRateEvaluator {
         return TierBurnRate(tier: tier, factor: factor, long: longBurn, short: shortBurn, verdict: verdict)
     }
 
-    /// Asks `source` for every window the SLO's tiers need, all ending at `end`.
+    /// Asks `source` for every window the SLO's tiers need, all ending at `end`, in one call.
     public static func gatherCounts(
         for slo: SLOSpec, from source: any EventCountSource, at end: Date
     ) async throws -> WindowedEventCounts {
-        var result = WindowedEventCounts()
-        for window in slo.policy.requiredWindows {
-            let query = EventCountQuery(
-                sli: slo.sli, filter: slo.filter, groupBy: slo.groupBy, window: window, end: end)
-            result.byWindow[window] = try await source.eventCounts(query)
-        }
-        return result
+        let windows = slo.policy.requiredWindows
+        guard let longest = windows.max() else { return WindowedEventCounts() }
+        let query = EventCountQuery(sli: slo.sli, filter: slo.filter, groupBy: slo.groupBy, window: longest, end: end)
+        return WindowedEventCounts(try await source.eventCounts(query, windows: windows))
     }
 }

@@ -24,4 +24,23 @@ public struct EventCountQuery: Hashable, Sendable {
 /// Implemented by the store (Postgres) and by test fakes. Groups without events may be left out.
 public protocol EventCountSource: Sendable {
     func eventCounts(_ query: EventCountQuery) async throws -> [AlertGroup: EventCounts]
+
+    /// The counts of several windows of one SLI ending at the same time, by window. The default
+    /// asks ``eventCounts(_:)`` once per window; a store can answer all of them in one pass.
+    func eventCounts(_ query: EventCountQuery, windows: [Duration]) async throws
+        -> [Duration: [AlertGroup: EventCounts]]
+}
+
+extension EventCountSource {
+    public func eventCounts(_ query: EventCountQuery, windows: [Duration]) async throws
+        -> [Duration: [AlertGroup: EventCounts]]
+    {
+        var result: [Duration: [AlertGroup: EventCounts]] = [:]
+        for window in windows {
+            var windowQuery = query
+            windowQuery.window = window
+            result[window] = try await eventCounts(windowQuery)
+        }
+        return result
+    }
 }

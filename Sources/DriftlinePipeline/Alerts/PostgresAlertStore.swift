@@ -27,6 +27,23 @@ public struct PostgresAlertStore: AlertDataSource, CostAlertSource, DriftAlertSo
         case threshold(metric: String, milliseconds: Double, column: String)
         /// Not stored (yet); the reason names what would store it.
         case unavailable(String)
+
+        var expression: String? {
+            switch self {
+            case .windows(let expression): expression
+            case .threshold(_, _, let column): column
+            case .unavailable: nil
+            }
+        }
+
+        /// Whether both are read from the same rows (one query can sum both).
+        func sameRows(as other: CounterColumn) -> Bool {
+            switch (self, other) {
+            case (.windows, .windows): true
+            case (.threshold(let a, let x, _), .threshold(let b, let y, _)): a == b && x == y
+            default: false
+            }
+        }
     }
 
     /// `total`'s source depends on `good`: a latency SLI's `{metric}_measured` is read from the
@@ -71,34 +88,85 @@ public struct PostgresAlertStore: AlertDataSource, CostAlertSource, DriftAlertSo
     }
 
     public func eventCounts(_ query: EventCountQuery) async throws -> [AlertGroup: EventCounts] {
-        let good = try await sums(
-            Self.column(for: query.sli.good, pairedWith: query.sli.total), query: query)
-        let total = try await sums(
-            Self.column(for: query.sli.total, pairedWith: query.sli.good), query: query)
-        var counts: [AlertGroup: EventCounts] = [:]
-        for (group, value) in total { counts[group] = EventCounts(good: good[group] ?? 0, total: value) }
-        for (group, value) in good where counts[group] == nil { counts[group] = EventCounts(good: value, total: 0) }
-        return counts
+        try await eventCounts(query, windows: [query.window])[query.window] ?? [:]
     }
 
-    private func sums(_ column: CounterColumn, query: EventCountQuery) async throws -> [AlertGroup: Int64] {
-        var sql = AlertQuerySQL(start: query.start, end: query.end, filter: query.filter)
-        let statement: PostgresQuery
-        switch column {
-        case .windows(let expression):
-            statement = sql.query(
-                selecting: ["coalesce(sum(\(expression)), 0)::int8"], from: "dl_windows", groupBy: query.groupBy)
-        case .threshold(let metric, let milliseconds, let name):
+    /// All windows in one pass over the longest: each window's sums are `FILTER`ed aggregates,
+    /// and good and total come from one query when they are read from the same rows.
+    public func eventCounts(_ query: EventCountQuery, windows: [Duration]) async throws
+        -> [Duration: [AlertGroup: EventCounts]]
+    {
+        let good = Self.column(for: query.sli.good, pairedWith: query.sli.total)
+        let total = Self.column(for: query.sli.total, pairedWith: query.sli.good)
+        let sums: [[Duration: [AlertGroup: Int64]]]
+        if good.sameRows(as: total) {
+            sums = try await self.sums([good, total], query: query, windows: windows)
+        } else {
+            sums = [
+                try await self.sums([good], query: query, windows: windows)[0],
+                try await self.sums([total], query: query, windows: windows)[0],
+            ]
+        }
+        var result: [Duration: [AlertGroup: EventCounts]] = [:]
+        for window in windows {
+            let goodSums = sums[0][window] ?? [:]
+            let totalSums = sums[1][window] ?? [:]
+            var counts: [AlertGroup: EventCounts] = [:]
+            for group in Set(goodSums.keys).union(totalSums.keys) {
+                counts[group] = EventCounts(good: goodSums[group] ?? 0, total: totalSums[group] ?? 0)
+            }
+            result[window] = counts
+        }
+        return result
+    }
+
+    /// Per column, per window, per group: the column's sum over the windows starting in
+    /// `[end − window, end)`. `columns` must read the same rows.
+    private func sums(_ columns: [CounterColumn], query: EventCountQuery, windows: [Duration]) async throws
+        -> [[Duration: [AlertGroup: Int64]]]
+    {
+        guard let longest = windows.max(), let first = columns.first else { return columns.map { _ in [:] } }
+        var sql = AlertQuerySQL(
+            start: query.end.addingTimeInterval(-longest.timeInterval), end: query.end, filter: query.filter)
+        let table: String
+        switch first {
+        case .windows:
+            table = "dl_windows"
+        case .threshold(let metric, let milliseconds, _):
+            table = "dl_threshold_counts"
             sql.addCondition("metric = \(sql.bind(metric))")
             sql.addCondition("threshold_ms = \(sql.bind(milliseconds))::float8")
-            statement = sql.query(
-                selecting: ["coalesce(sum(\(name)), 0)::int8"], from: "dl_threshold_counts", groupBy: query.groupBy)
         case .unavailable(let reason):
             throw AlertStoreError(reason)
         }
-        var result: [AlertGroup: Int64] = [:]
-        for try await (group, value) in try await client.query(statement, logger: logger).decode((String, Int64).self) {
-            result[try AlertQuerySQL.group(group)] = value
+        var selections: [String] = []
+        for column in columns {
+            guard let expression = column.expression else { throw AlertStoreError("\(column)") }
+            let parts = windows.map { window in
+                let since = query.end.addingTimeInterval(-window.timeInterval).timeIntervalSince1970
+                return "coalesce(sum(\(expression)) FILTER (WHERE window_start >= to_timestamp("
+                    + "\(sql.bind(since))::float8)), 0)::int8"
+            }
+            selections.append("ARRAY[\(parts.joined(separator: ", "))]::int8[]")
+        }
+        let statement = sql.query(
+            selecting: ["ARRAY[\(selections.joined(separator: ", "))]::text"], from: table, groupBy: query.groupBy)
+        var result = columns.map { _ in [Duration: [AlertGroup: Int64]]() }
+        for try await (groupJSON, text) in try await client.query(statement, logger: logger).decode(
+            (String, String).self)
+        {
+            let group = try AlertQuerySQL.group(groupJSON)
+            // `{{1,2,…},{…}}`: one row of sums per column, one sum per window.
+            let values = text.split { "{},".contains($0) }.compactMap { Int64($0) }
+            guard values.count == columns.count * windows.count else {
+                throw AlertStoreError(
+                    "unexpected sums \(text) for \(columns.count) counters × \(windows.count) windows")
+            }
+            for (c, _) in columns.enumerated() {
+                for (w, window) in windows.enumerated() {
+                    result[c][window, default: [:]][group] = values[c * windows.count + w]
+                }
+            }
         }
         return result
     }
