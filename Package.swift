@@ -80,6 +80,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -117,6 +118,7 @@ let package = Package(
         .executableTarget(
             name: "driftline",
             dependencies: [
+                "DriftlineAlerts",
                 "DriftlinePipeline",
                 "DriftlineDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -171,6 +173,7 @@ let package = Package(
             name: "DriftlineAlertsTests",
             dependencies: [
                 "DriftlineAlerts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -180,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "DriftlinePipelineTests",
             dependencies: [
-                "DriftlinePipeline", "DriftlineDemo", "DriftlineTestSupport", "driftline",
+                "DriftlineAlerts", "DriftlinePipeline", "DriftlineDemo", "DriftlineTestSupport", "driftline",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -193,8 +196,8 @@ let package = Package(
         .testTarget(
             name: "DriftlineIntegrationTests",
             dependencies: [
-                "DriftlineKafka", "DriftlineStore", "DriftlinePipeline", "DriftlineDemo", "DriftlineTestSupport",
-                "driftline",
+                "DriftlineAlerts", "DriftlineKafka", "DriftlineStore", "DriftlinePipeline", "DriftlineDemo",
+                "DriftlineTestSupport", "driftline",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             exclude: ["Support/produce_otlp_fixtures.py"],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftlineAlerts
 import DriftlineCore
 import DriftlinePipeline
 import DriftlineStore
@@ -24,6 +25,8 @@ enum CommandFailure {
             throw fail(configuration, "\(error)")
         } catch let error as ConnectionFailure {
             throw fail(error.kind == .permanent ? configuration : unavailable, "\(error)")
+        } catch let error as WebhookSinkError {
+            throw fail(configuration, "\(error)")
         } catch let interrupted as Interrupted {
             throw fail(128 + interrupted.signal, "\(interrupted)")
         }

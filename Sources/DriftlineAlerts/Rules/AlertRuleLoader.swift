@@ -41,34 +41,64 @@ public struct AlertRuleLoader: Sendable {
 
     /// Loads the rule files of `directory`, sorted by name; paths in messages are `directory/name`.
     public func load(directory: String) -> Outcome {
-        let manager = FileManager.default
-        let names: [String]
-        do {
-            names = try manager.contentsOfDirectory(atPath: directory)
-        } catch {
-            return Outcome(
-                rules: [],
-                errors: [
-                    AlertSpecError(
-                        code: .unreadable, file: directory, line: nil, column: nil, key: "",
-                        expected: "a readable folder of rule files", found: "\(error)")
-                ])
+        var reading = Reading()
+        reading.addFolder(directory)
+        return reading.outcome(self)
+    }
+
+    /// Loads rule files and folders as named on a command line, in that order: a folder gives its rule files as
+    /// ``load(directory:)`` reads them, a file is read whatever its name. Rule names must be unique across all.
+    public func load(paths: [String]) -> Outcome {
+        var reading = Reading()
+        for path in paths {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue {
+                reading.addFile(path)
+            } else {
+                reading.addFolder(path)
+            }
         }
+        return reading.outcome(self)
+    }
+
+    /// Files read so far, and those that could not be read.
+    private struct Reading {
         var files: [(path: String, text: String)] = []
         var errors: [AlertSpecError] = []
-        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-            let path = (directory as NSString).appendingPathComponent(name)
-            guard let data = manager.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+
+        mutating func addFolder(_ directory: String) {
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: directory)
+            } catch {
+                errors.append(
+                    AlertSpecError(
+                        code: .unreadable, file: directory, line: nil, column: nil, key: "",
+                        expected: "a readable folder of rule files", found: "\(error)"))
+                return
+            }
+            for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                addFile((directory as NSString).appendingPathComponent(name))
+            }
+        }
+
+        mutating func addFile(_ path: String) {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
                 errors.append(
                     AlertSpecError(
                         code: .unreadable, file: path, line: nil, column: nil, key: "",
                         expected: "a readable UTF-8 file"))
-                continue
+                return
             }
             files.append((path, text))
         }
-        var outcome = load(files: files)
-        outcome.errors = errors + outcome.errors
-        return outcome
+
+        /// Unreadable files and folders first, then the rule files' errors in file order.
+        func outcome(_ loader: AlertRuleLoader) -> Outcome {
+            var outcome = loader.load(files: files)
+            outcome.errors = errors + outcome.errors
+            return outcome
+        }
     }
 }
