@@ -26,6 +26,7 @@ COPY --from=build /out/driftline /usr/local/bin/driftline
 # DATABASE_URL and KAFKA_BROKERS point it elsewhere.
 WORKDIR /opt/driftline
 COPY pipelines/ ./pipelines/
+COPY alerts/ ./alerts/
 USER driftline:driftline
 ENTRYPOINT ["/usr/local/bin/driftline"]
 CMD ["--help"]

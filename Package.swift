@@ -106,6 +106,7 @@ let package = Package(
         .target(
             name: "DriftlineDemo",
             dependencies: [
+                "DriftlineAlerts",
                 "DriftlineKafka",
                 "DriftlineCore",
                 "DriftlineStats",

@@ -64,6 +64,11 @@ struct Benchmarks {
             try await OutageBenchmark.run(rate: option("--rate", 2_000), outages: outages ?? [15, 60, 120])
             return
         }
+        if arguments.contains("--alerts-page") {
+            // Incident to page at a webhook sink through `driftline run` (AlertBenchmark.swift).
+            try await PageLatencyBenchmark.run(rate: option("--rate", 500))
+            return
+        }
         if arguments.contains("--alerts") {
             // Alert evaluation against PostgreSQL (AlertBenchmark.swift).
             try await AlertBenchmark.evaluationCost(groupings: option("--groupings", 50), days: option("--days", 30))

@@ -1,8 +1,10 @@
+import DriftlineAlerts
 import DriftlineKafka
 import DriftlinePipeline
 import DriftlineStore
 public import Foundation
 import Logging
+import Synchronization
 
 /// `driftline demo`: the whole path on embedded defaults. An in-process librdkafka mock cluster,
 /// `DATABASE_URL` or else a throwaway local PostgreSQL, the traffic generator with a latency
@@ -19,6 +21,9 @@ public struct Demo: Sendable {
     public var priceCatalogue = "pipelines/prices-local.yaml"
     /// A quarter of the traffic also arrives as OTLP GenAI spans (protobuf, 10 to a batch) here.
     public var otlpTopic = RecordFormat.defaultOTLPTopic
+    /// The SLO and threshold rules the demo alerts on, paging an in-process webhook sink; no
+    /// alerting when the folder is not found (run from the repository root).
+    public var alertRules = "alerts"
 
     public init(seconds: Double, rate: Double, partitions: Int32) {
         self.seconds = seconds
@@ -47,6 +52,29 @@ public struct Demo: Sendable {
         configuration.aggregation.windowSeconds = 10
         configuration.flush.intervalSeconds = 1
         if FileManager.default.fileExists(atPath: priceCatalogue) { configuration.costs.catalogue = priceCatalogue }
+        // Alerts page a signed webhook sink in this process; evaluations every 5 s rather than
+        // 30 s and no group wait, so that the page arrives within the demo's minute.
+        let secret = UUID().uuidString
+        let sink: WebhookSink? =
+            FileManager.default.fileExists(atPath: alertRules)
+            ? try await WebhookSink.start(WebhookSinkConfiguration(port: 0, secret: Array(secret.utf8))) : nil
+        defer { if let sink { Task { await sink.stop() } } }
+        if let sink {
+            var alerts = PipelineConfiguration.AlertSettings()
+            alerts.rules = alertRules
+            alerts.rulesConfigured = true
+            alerts.everySeconds = 5
+            var receiver = PipelineConfiguration.ReceiverSettings(name: "oncall", url: sink.url, secret: secret)
+            receiver.match = ["severity": "page"]
+            receiver.groupBy = ["alertname", "model"]
+            receiver.groupWaitSeconds = 0
+            alerts.receivers = [receiver]
+            configuration.alerts = alerts
+            say("alert rules from \(alertRules)/, pages to a signed webhook sink at \(sink.url)")
+        } else {
+            configuration.alerts = nil
+        }
+        let pages = Pages()
         let plan = TrafficPlan(
             brokers: cluster.bootstrapServers, topic: topic, count: Int(seconds * rate), rate: rate, seed: 7,
             incident: .init(model: incidentModel, factor: 4, errorFactor: 3), incidentAfterSeconds: seconds / 2,
@@ -72,8 +100,18 @@ public struct Demo: Sendable {
             let store = AggregateStore(client: client, logger: logger)
             let pipeline = IngestPipeline(configuration: configuration, store: store, logger: logger)
             let started = ContinuousClock.now
+            let incidentStart = Date().addingTimeInterval(seconds / 2)
             let produced: Int = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
+                if let sink {
+                    group.addTask {
+                        for await event in sink.events {
+                            guard case .accepted(let notification) = event else { continue }
+                            pages.add(notification)
+                            for line in Self.pageLines(notification, incidentStart: incidentStart) { say(line) }
+                        }
+                    }
+                }
                 async let spans = otlpPlan.run()
                 let produced = try await plan.run { count in say("… produced \(count) records") }
                 let otlpSpans = try await spans
@@ -85,12 +123,23 @@ public struct Demo: Sendable {
                 while pipeline.statistics.committedRecords < Int64(records), ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(200))
                 }
+                if sink != nil {
+                    let pageDeadline = ContinuousClock.now + .seconds(30)
+                    while !pages.any(model: incidentModel), ContinuousClock.now < pageDeadline {
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                }
                 pipeline.stop()
+                await sink?.stop()
                 try await group.waitForAll()
                 return produced + otlpSpans
             }
             let elapsed = ContinuousClock.now - started
-            return try await report(store: store, pipeline: pipeline, produced: produced, elapsed: elapsed)
+            var out = try await report(store: store, pipeline: pipeline, produced: produced, elapsed: elapsed)
+            if sink != nil {
+                out += Self.pagesReport(pages.all, incidentStart: incidentStart, model: incidentModel)
+            }
+            return out
         }
     }
 
@@ -148,9 +197,65 @@ public struct Demo: Sendable {
         return out
     }
 
+    /// One line per firing or resolved alert of a notification the sink accepted.
+    static func pageLines(_ notification: ReceivedNotification, incidentStart: Date) -> [String] {
+        let offset = notification.receivedAt.timeIntervalSince(incidentStart)
+        return notification.payload.alerts.map { alert in
+            String(
+                format: "… page at the webhook sink, %+.1f s from the incident's start (%@): %@ %@ %@ %@ — %@",
+                offset, notification.signatureVerified ? "signature verified" : "UNSIGNED", alert.status,
+                alert.labels["alertname"] ?? "", groupLabels(alert.labels), alert.labels["burn_tier"] ?? "",
+                alert.annotations["summary"] ?? "")
+        }
+    }
+
+    /// The labels that tell an alert's group apart (model=gpt-4o), without the rule's own.
+    static func groupLabels(_ labels: [String: String]) -> String {
+        let own: Set = ["alertname", "slo", "severity", "burn_tier", "burn_window", "team"]
+        return labels.filter { !own.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            .joined(separator: ",")
+    }
+
+    static func pagesReport(_ pages: [ReceivedNotification], incidentStart: Date, model: String) -> String {
+        var out = "\nPages received by the webhook sink (Alertmanager v4 JSON, HMAC-SHA256 signed):\n\n"
+        guard !pages.isEmpty else { return out + "  none\n" }
+        var table = TextTable(columns: [
+            "after incident", "status", "alertname", "group", "tier", "signature", "summary",
+        ])
+        for page in pages {
+            for alert in page.payload.alerts {
+                table.add([
+                    String(format: "%+.1f s", page.receivedAt.timeIntervalSince(incidentStart)), alert.status,
+                    alert.labels["alertname"] ?? "", groupLabels(alert.labels), alert.labels["burn_tier"] ?? "",
+                    page.signatureVerified ? "verified" : "none", alert.annotations["summary"] ?? "",
+                ])
+            }
+        }
+        out += table.render()
+        if let first = pages.first(where: { $0.payload.alerts.contains { $0.labels["model"] == model } }) {
+            out += String(
+                format: "\n%@ paged %.1f s after its latency incident began.\n", model,
+                first.receivedAt.timeIntervalSince(incidentStart))
+        }
+        return out
+    }
+
     private func ms(_ value: Double?) -> String {
         guard let value else { return "–" }
         return value >= 1000 ? String(format: "%.2f s", value / 1000) : String(format: "%.1f ms", value)
+    }
+}
+
+/// The notifications the demo's sink accepted, in arrival order.
+final class Pages: Sendable {
+    private let received = Mutex<[ReceivedNotification]>([])
+
+    func add(_ notification: ReceivedNotification) { received.withLock { $0.append(notification) } }
+
+    var all: [ReceivedNotification] { received.withLock { $0 } }
+
+    func any(model: String) -> Bool {
+        received.withLock { $0.contains { $0.payload.alerts.contains { $0.labels["model"] == model } } }
     }
 }
 

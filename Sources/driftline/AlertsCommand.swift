@@ -5,10 +5,8 @@ import Foundation
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",
-        abstract: "Alert rules (alerts/*.yaml): check them before they are deployed.",
-        subcommands: [
-            AlertsCheckCommand.self
-        ])
+        abstract: "Alert rules (alerts/*.yaml): check them, see what fires, test a receiver.",
+        subcommands: [AlertsCheckCommand.self, AlertsStatusCommand.self, AlertsTestCommand.self])
 }
 
 /// `driftline alerts check`: every rule file loaded as the evaluator will load it, each broken file reported as a

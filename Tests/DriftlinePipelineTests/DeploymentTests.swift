@@ -188,6 +188,30 @@ struct DeploymentTests {
         #expect(dockerfile.contains("WORKDIR /opt/driftline") && dockerfile.contains("COPY pipelines/ ./pipelines/"))
     }
 
+    @Test func alertsFromTheImagesRulesPageTheComposeWebhookSink() throws {
+        let compose = try ComposeFile.load()
+        let file = repositoryRoot.appendingPathComponent("pipelines/compose.yaml").path
+        let configuration = try PipelineConfiguration.load(file: file, environment: [:])
+        let alerts = try #require(configuration.alerts)
+        // The rules are the repository's alerts/, copied into the image next to pipelines/.
+        #expect(alerts.rules == "/opt/driftline/alerts")
+        let dockerfile = try String(contentsOf: repositoryRoot.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        #expect(dockerfile.contains("COPY alerts/ ./alerts/"))
+        var inRepository = configuration
+        inRepository.alerts?.rules = repositoryRoot.appendingPathComponent("alerts").path
+        #expect(try !inRepository.alertRules().isEmpty)
+        // Each receiver is a compose service listening where the URL points.
+        for receiver in alerts.receivers {
+            let url = try #require(URL(string: receiver.url))
+            let service = try #require(url.host)
+            let command = compose.command(of: service)
+            #expect(command.first == "webhook-sink", "\(service) is not a webhook-sink")
+            #expect(Self.option("--port", in: command) == url.port.map(String.init))
+            #expect(Self.option("--host", in: command) == "0.0.0.0")
+        }
+        #expect(!alerts.receivers.isEmpty)
+    }
+
     @Test func grafanaLoadsTheProvisionedDashboards() throws {
         let compose = try ComposeFile.load()
         let provider = try #require(

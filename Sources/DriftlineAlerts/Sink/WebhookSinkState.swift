@@ -39,7 +39,7 @@ public struct WebhookSinkState: Sendable {
     }
 
     /// The header ``OutboxSender`` sends with the outbox id, the same on every retry.
-    public static let idempotencyKeyHeader = "Idempotency-Key"
+    public static let idempotencyKeyHeader = WebhookReceiver.idempotencyKeyHeader
 
     private let signer: WebhookSigner?
     private let maximumAge: Duration
