@@ -72,6 +72,25 @@ struct AlertsCheckCommand: ParsableCommand {
                 "severity \(threshold.severity)",
             ]
             groupBy = threshold.groupBy
+        case let budget as BudgetRule:
+            parts = [
+                "budget", "conditions \(budget.conditions.sorted().joined(separator: " "))",
+                "severity \(budget.severity)",
+            ]
+            if !budget.pageOn.isEmpty { parts.append("page on \(budget.pageOn.sorted().joined(separator: " "))") }
+            parts.append("one series per condition and subject")
+            return "\(rule.sourceFile): \(rule.name): " + parts.joined(separator: ", ")
+        case let drift as DriftRule:
+            switch drift.condition {
+            case .psi(let feature, let threshold, let consecutive):
+                parts = [
+                    "drift", "PSI of \(feature) >= \(String(format: "%g", threshold)) in \(consecutive) evaluations",
+                ]
+            case .detection(let signal, let window):
+                parts = ["drift", "detection on \(signal) within \(AlertDuration.format(window))"]
+            }
+            parts.append("severity \(drift.severity)")
+            return "\(rule.sourceFile): \(rule.name): " + parts.joined(separator: ", ")
         default:
             parts = ["\(type(of: rule))"]
             groupBy = []

@@ -13,19 +13,24 @@ struct AlertsCheckCommandTests {
         let report = AlertsCheckCommand.check([Self.alertsFolder])
         #expect(report.errors == [])
         #expect(report.succeeded)
-        // Summaries written by hand from the four files.
+        // Summaries written by hand from the six files.
         #expect(
             report.rules == [
+                "\(Self.alertsFolder)/budgets.yaml: budgets: budget, "
+                    + "conditions budget_100 budget_80 budget_forecast unpriced_model, severity ticket, "
+                    + "page on budget_100, one series per condition and subject",
                 "\(Self.alertsFolder)/chat-availability.yaml: chat-availability: slo, "
-                    + "sli availability (ok_requests / requests), objective 99.9% over 30d, grouped by tenant",
+                    + "sli availability (ok_requests / requests), objective 99% over 30d, grouped by tenant",
                 "\(Self.alertsFolder)/chat-tpot.yaml: chat-tpot: slo, "
                     + "sli latency (tpot_at_or_below_ms(50) / tpot_measured), objective 99.5% over 30d, grouped by model",
                 "\(Self.alertsFolder)/chat-ttft-p99.yaml: chat-ttft-p99: threshold, p99(ttft_ms) > 2000 over 5m, "
                     + "severity page, grouped by model",
                 "\(Self.alertsFolder)/chat-ttft.yaml: chat-ttft: slo, "
                     + "sli latency (ttft_at_or_below_ms(1500) / ttft_measured), objective 99% over 30d, grouped by model",
+                "\(Self.alertsFolder)/output-length-drift.yaml: output-length-drift: drift, "
+                    + "PSI of output_tokens >= 0.2 in 3 evaluations, severity ticket",
             ])
-        #expect(report.totals == "4 rules valid, 0 errors in \(Self.alertsFolder)")
+        #expect(report.totals == "6 rules valid, 0 errors in \(Self.alertsFolder)")
     }
 
     @Test func theDefaultPathIsTheAlertsFolder() throws {

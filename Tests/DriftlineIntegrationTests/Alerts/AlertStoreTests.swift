@@ -116,6 +116,48 @@ struct AlertStoreTests {
         }
     }
 
+    @Test func budgetAndDriftRulesReadTheirTables() async throws {
+        try await withTestClient { client, _ in
+            try await Migrator().migrate(client: client, logger: Self.logger)
+            try await client.query(
+                """
+                INSERT INTO dl_costs (window_start, window_seconds, model, provider, app, route, tenant, user_id, team,
+                    environment, model_version, requests, unpriced_requests, input_tokens, output_tokens,
+                    cached_input_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens,
+                    unpriced_input_tokens, unpriced_output_tokens, cost_usd)
+                VALUES (now() - interval '5 minutes', 60, 'new-model', 'acme', '', '', '', '', '', '', '', 7, 7,
+                        10, 10, 0, 0, 0, 0, 10, 10, NULL)
+                """)
+            for (minutes, psi) in [(0, 0.3), (5, 0.25), (10, 0.05)] {
+                try await client.query(
+                    """
+                    INSERT INTO dl_drift_results (feature, grouping, binning, reference_start, reference_end,
+                        current_start, current_end, psi, severity, reference_count, current_count, bins)
+                    VALUES ('ttft', '{"model": "a"}', 'quantile', now() - interval '2 days', now() - interval '1 day',
+                            now() - interval '1 hour' - \(minutes) * interval '1 minute',
+                            now() - \(minutes) * interval '1 minute', \(psi), 'major', 100, 100, '[]')
+                    """)
+            }
+            for (index, minutes) in [(1, 2), (2, 30)] {
+                try await client.query(
+                    """
+                    INSERT INTO dl_drift_detections (consumer_group, topic, partition, stream, signal, detector,
+                        update_index, event_time)
+                    VALUES ('g', 't', 0, '{"model": "a"}', 'ttft', 'adwin', \(Int64(index)),
+                            now() - \(minutes) * interval '1 minute')
+                    """)
+            }
+            let store = PostgresAlertStore(client: client, logger: Self.logger)
+            let costs = try await store.costAlerts()
+            #expect(
+                costs == [CostAlertRow(condition: "unpriced_model", subject: "acme/new-model", value: 7, threshold: 0)])
+            #expect(try await store.recentPSI(feature: "ttft", count: 2) == ["{\"model\": \"a\"}": [0.3, 0.25]])
+            #expect(
+                try await store.detections(signal: "ttft", since: Date().addingTimeInterval(-600))
+                    == ["{\"model\": \"a\"}": 1])
+        }
+    }
+
     static func condition(active: Bool, model: String = "a") -> AlertCondition {
         AlertCondition(
             rule: "chat-ttft:page-1h",
