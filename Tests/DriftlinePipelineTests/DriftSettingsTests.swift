@@ -107,6 +107,8 @@ import Testing
         #expect(Self.message("drift: {psi: {reference_from: yesterday, reference_to: today}}").contains("RFC 3339"))
         #expect(Self.message("drift: {psi: {bins: 1}}").contains("drift.psi.bins"))
         #expect(Self.message("drift: {psi: {minor: 0.3, major: 0.2}}").contains("0 < minor ≤ major"))
+        #expect(Self.message("drift: {psi: {features: [ttft, colour]}}").contains("got \"colour\""))
+        #expect(Self.message("drift: {psi: {features: [ttft, model_version, error_type, label:lang]}}") == "accepted")
     }
 }
 

@@ -18,6 +18,8 @@ public struct OutboxSender<Store: OutboxStore, Transport: WebhookTransport>: Sen
     public var batchSize: Int
     private let now: @Sendable () -> Date
     private let unitRandom: @Sendable () -> Double
+    /// Hears every attempt's outcome, for the log.
+    public var observer: (@Sendable (OutboxMessage, DeliveryDecision) -> Void)?
 
     /// `now` and `unitRandom` (uniform in `[0, 1)`) default to the system clock and generator; tests pass their own.
     public init(
@@ -86,6 +88,7 @@ public struct OutboxSender<Store: OutboxStore, Transport: WebhookTransport>: Sen
         }
         let time = now()
         let decision = DeliveryDecision.decide(result, now: time)
+        defer { observer?(message, decision) }
         switch decision {
         case .delivered:
             try await store.markDelivered(id: message.id, attempts: attempts, at: time)

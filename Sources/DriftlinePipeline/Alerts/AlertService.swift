@@ -30,12 +30,32 @@ public struct AlertService: Service {
         self.every = every
         self.logger = logger
         self.tick = tick
-        self.sender =
-            routes.isEmpty
-            ? nil
-            : OutboxSender(
+        if routes.isEmpty {
+            self.sender = nil
+        } else {
+            var sender = OutboxSender(
                 store: store, transport: HTTPWebhookTransport(), receivers: routes.map(\.receiver),
                 pollInterval: tick)
+            sender.observer = { [logger] message, decision in
+                let metadata: Logger.Metadata = [
+                    "receiver": "\(message.receiver)", "outbox_id": "\(message.id)",
+                    "attempt": "\(message.attempts + 1)",
+                ]
+                switch decision {
+                case .delivered:
+                    logger.info("alert notification delivered", metadata: metadata)
+                case .retry(_, let reason):
+                    logger.warning(
+                        "alert notification not delivered, will retry",
+                        metadata: metadata.merging(["cause": "\(reason)"]) { $1 })
+                case .reject(let reason):
+                    logger.error(
+                        "alert notification refused by the receiver, not retried",
+                        metadata: metadata.merging(["cause": "\(reason)"]) { $1 })
+                }
+            }
+            self.sender = sender
+        }
     }
 
     public func run() async throws {
@@ -111,17 +131,21 @@ public struct AlertService: Service {
         }
     }
 
-    /// Runs the outbox sender, restarting its loop after a store failure.
+    /// Runs the outbox sender, restarting its loop after a store failure: after 1 s, doubling up
+    /// to 30 s while failures go on, so an outage is logged a few times, not every second.
     private func deliver(with sender: OutboxSender<PostgresAlertStore, HTTPWebhookTransport>) async {
+        var pause = tick
         while !Task.isCancelled {
             do {
-                try await sender.run()
-            } catch is CancellationError {
-                return
+                if try await sender.runOnce() == 0 { try await Task.sleep(for: tick) }
+                pause = tick
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("alert delivery pass failed", metadata: ["cause": "\(StoreFailure.describe(error))"])
-                do { try await Task.sleep(for: tick) } catch { return }
+                logger.warning(
+                    "alert delivery pass failed",
+                    metadata: ["cause": "\(StoreFailure.describe(error))", "retry_in": "\(pause)"])
+                do { try await Task.sleep(for: pause) } catch { return }
+                pause = min(pause * 2, .seconds(30))
             }
         }
     }

@@ -2,8 +2,8 @@ import DriftlineAlerts
 import DriftlineCore
 
 extension PipelineConfiguration {
-    /// The analysers a pipeline runs, in flush order: window aggregates, span counts, finish
-    /// reasons, exact counts of the latency thresholds the alert rules' SLOs declare, the online
+    /// The analysers a pipeline runs, in flush order: window aggregates, span counts, the
+    /// categorical features (finish reasons and those `drift.psi.features` names), exact counts of the latency thresholds the alert rules' SLOs declare, the online
     /// drift detectors (unless `drift.detectors: off`) and, with a price catalogue, costs (with
     /// the pricing enricher before them).
     func analysis(catalogue: PriceCatalogue?, alertRules: [any AlertRule] = [])
@@ -13,7 +13,7 @@ extension PipelineConfiguration {
         var enrichers: [any EventEnricher] = []
         var analysers: [any EventAnalyser] = [
             WindowAggregator(dimensions: windowing), SpanCounter(windowing: windowing),
-            FinishReasonCounter(dimensions: windowing),
+            CategoryCounter(dimensions: windowing, features: categoricalFeatures),
         ]
         let thresholds = Self.ingestThresholds(alertRules)
         if !thresholds.isEmpty {
@@ -27,5 +27,14 @@ extension PipelineConfiguration {
             analysers.append(CostAggregator(settings: costs, windowSeconds: aggregation.windowSeconds))
         }
         return (enrichers, analysers)
+    }
+
+    /// The finish reason always, and every categorical feature the PSI evaluation compares.
+    var categoricalFeatures: [CategoricalFeature] {
+        var features: [CategoricalFeature] = [.finishReason]
+        for name in drift.psi?.features ?? [] {
+            if let feature = CategoricalFeature(name: name), !features.contains(feature) { features.append(feature) }
+        }
+        return features
     }
 }

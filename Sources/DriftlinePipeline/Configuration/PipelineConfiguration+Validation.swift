@@ -77,6 +77,14 @@ extension PipelineConfiguration {
             if Set(psi.groupBy).count != psi.groupBy.count {
                 throw fail("drift.psi.group_by", "a dimension is listed twice")
             }
+            for feature in psi.features
+            where NumericDistribution(rawValue: feature) == nil && CategoricalFeature(name: feature) == nil {
+                let numeric = NumericDistribution.allCases.map(\.rawValue).joined(separator: ", ")
+                throw fail(
+                    "drift.psi.features",
+                    "expected numeric features (\(numeric)) or categorical ones (\(CategoricalFeature.names)), got \"\(feature)\""
+                )
+            }
         }
         if !(flush.intervalSeconds > 0 && flush.intervalSeconds <= 3600) {
             throw fail(

@@ -55,7 +55,7 @@ struct DriftEvaluationTests {
             try await Migrator().migrate(client: client, logger: store.logger)
             let grouping = WindowGrouping(windowSeconds: 60, dimensions: [.model], labels: [])
             var windows = WindowAggregator(dimensions: grouping)
-            var reasons = FinishReasonCounter(dimensions: grouping)
+            var reasons = CategoryCounter(dimensions: grouping)
             let partition = SourcePartition(topic: "t", partition: 0)
             let events = Self.events()
             for event in events {
