@@ -3,7 +3,8 @@ import DriftlineCore
 
 extension PipelineConfiguration {
     /// The analysers a pipeline runs, in flush order: window aggregates, span counts, the
-    /// categorical features (finish reasons and those `drift.psi.features` names), exact counts of the latency thresholds the alert rules' SLOs declare, the online
+    /// categorical features (finish reasons and those `drift.psi.features` names), first
+    /// appearances of models, versions and `drift.change_labels` values, exact counts of the latency thresholds the alert rules' SLOs declare, the online
     /// drift detectors (unless `drift.detectors: off`) and, with a price catalogue, costs (with
     /// the pricing enricher before them).
     func analysis(catalogue: PriceCatalogue?, alertRules: [any AlertRule] = [])
@@ -14,6 +15,7 @@ extension PipelineConfiguration {
         var analysers: [any EventAnalyser] = [
             WindowAggregator(dimensions: windowing), SpanCounter(windowing: windowing),
             CategoryCounter(dimensions: windowing, features: categoricalFeatures),
+            ChangeTracker(labels: drift.changeLabels),
         ]
         let thresholds = Self.ingestThresholds(alertRules)
         if !thresholds.isEmpty {

@@ -8,6 +8,9 @@ extension PipelineConfiguration {
         public var detectors: DetectorSettings? = DetectorSettings()
         /// The scheduled PSI evaluation; nil (`psi: off`) runs none.
         public var psi: PSISettings? = PSISettings()
+        /// Labels whose new values are recorded as change events (`dl_change_events`), beside
+        /// new models and model versions, which always are.
+        public var changeLabels: [String] = []
 
         public init() {}
 
@@ -21,6 +24,7 @@ extension PipelineConfiguration {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case detectors, psi
+            case changeLabels = "change_labels"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -35,6 +39,7 @@ extension PipelineConfiguration {
             } else {
                 psi = try container.decodeIfPresent(PSISettings.self, forKey: .psi) ?? psi
             }
+            changeLabels = try container.decodeIfPresent([String].self, forKey: .changeLabels) ?? changeLabels
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -45,6 +50,7 @@ extension PipelineConfiguration {
                 try container.encode("off", forKey: .detectors)
             }
             if let psi { try container.encode(psi, forKey: .psi) } else { try container.encode("off", forKey: .psi) }
+            try container.encode(changeLabels, forKey: .changeLabels)
         }
     }
 

@@ -23,5 +23,6 @@ extension Migration {
         Migration(version: 6, name: "categorical feature counts", statements: CategoryCountSQL.statements),
         Migration(version: 7, name: "drift detections, analyser state", statements: DriftSQL.statements),
         Migration(version: 8, name: "alert threshold counts, state, history, outbox", statements: AlertSQL.statements),
+        Migration(version: 9, name: "change events, drift movers", statements: ChangeSQL.statements),
     ]
 }

@@ -147,11 +147,26 @@ struct AlertStoreTests {
                             now() - \(minutes) * interval '1 minute')
                     """)
             }
+            // A second grouping in the latest evaluation: dl_drift_movers ranks them by PSI.
+            try await client.query(
+                """
+                INSERT INTO dl_drift_results (feature, grouping, binning, reference_start, reference_end,
+                    current_start, current_end, psi, severity, reference_count, current_count, bins)
+                SELECT feature, '{"model": "b"}', binning, reference_start, reference_end, current_start, current_end,
+                       0.9, 'major', 100, 100, '[]'
+                FROM dl_drift_results WHERE psi = 0.3
+                """)
+            let movers = try await client.query(
+                "SELECT grouping->>'model', rank::int8 FROM dl_drift_movers WHERE feature = 'ttft' ORDER BY rank"
+            ).decode((String, Int64).self).reduce(into: []) { $0.append("\($1.0) \($1.1)") }
+            #expect(movers == ["b 1", "a 2"])
             let store = PostgresAlertStore(client: client, logger: Self.logger)
             let costs = try await store.costAlerts()
             #expect(
                 costs == [CostAlertRow(condition: "unpriced_model", subject: "acme/new-model", value: 7, threshold: 0)])
-            #expect(try await store.recentPSI(feature: "ttft", count: 2) == ["{\"model\": \"a\"}": [0.3, 0.25]])
+            #expect(
+                try await store.recentPSI(feature: "ttft", count: 2)
+                    == ["{\"model\": \"a\"}": [0.3, 0.25], "{\"model\": \"b\"}": [0.9]])
             #expect(
                 try await store.detections(signal: "ttft", since: Date().addingTimeInterval(-600))
                     == ["{\"model\": \"a\"}": 1])
