@@ -64,6 +64,11 @@ struct Benchmarks {
             try await OutageBenchmark.run(rate: option("--rate", 2_000), outages: outages ?? [15, 60, 120])
             return
         }
+        if arguments.contains("--psi") {
+            // PSI over stored aggregates in PostgreSQL (PSIBenchmark.swift).
+            try await PSIBenchmark.run(groupings: option("--groupings", 20), days: option("--days", 30))
+            return
+        }
         if arguments.contains("--alerts-page") {
             // Incident to page at a webhook sink through `driftline run` (AlertBenchmark.swift).
             try await PageLatencyBenchmark.run(rate: option("--rate", 500))
