@@ -9,13 +9,16 @@ public import ServiceLifecycle
 /// evaluations it ticks every second while notification groups wait, so a group falls due at its
 /// `group_wait`, not at the next evaluation. The outbox sender runs beside it.
 ///
-/// Every store call has a deadline. A rule that fails is logged in one line with its cause and
+/// Every store call has a deadline (one interval, at least 10 s). A rule that fails is logged in one line with its cause and
 /// leaves its series as they are; the others go on.
 public struct AlertService: Service {
     public let rules: [any AlertRule]
     public let engine: AlertEngine
     public let store: PostgresAlertStore
     public let every: Duration
+    /// Each rule evaluation and each step: one interval, but at least 10 s, so that a short
+    /// interval on a loaded database does not time every evaluation out.
+    public var deadline: Duration { max(every, .seconds(10)) }
     private let sender: OutboxSender<PostgresAlertStore, HTTPWebhookTransport>?
     private let logger: Logger
     private let tick: Duration
@@ -89,7 +92,7 @@ public struct AlertService: Service {
         var evaluations: [AlertEngine.Evaluation] = []
         for rule in rules {
             do {
-                let conditions = try await Deadline.run(every) { [store] in
+                let conditions = try await Deadline.run(deadline) { [store] in
                     try await rule.evaluate(source: store, at: time)
                 }
                 evaluations.append(AlertEngine.Evaluation(rule: rule.name, conditions: conditions))
@@ -110,7 +113,7 @@ public struct AlertService: Service {
     private func step(evaluations: [AlertEngine.Evaluation]) async -> Bool? {
         do {
             let time = Date()
-            let (step, groupsWaiting) = try await Deadline.run(every) { [store, engine, rules] in
+            let (step, groupsWaiting) = try await Deadline.run(deadline) { [store, engine, rules] in
                 try await store.step(engine, evaluations: evaluations, knownRules: Set(rules.map(\.name)), at: time)
             }
             for change in step.changes {

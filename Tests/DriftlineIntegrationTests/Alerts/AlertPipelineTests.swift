@@ -41,6 +41,9 @@ struct AlertPipelineTests {
                 alerts.everySeconds = 1
                 var receiver = PipelineConfiguration.ReceiverSettings(name: "oncall", url: sink.url, secret: secret)
                 receiver.groupWaitSeconds = 0
+                // One group per model: with Alertmanager's grouping, a group already sent (o3-mini pages as
+                // soon as its first windows are stored) takes a newly firing alert only after group_interval.
+                receiver.groupBy = ["alertname", "model"]
                 receiver.match = ["severity": "page"]
                 alerts.receivers = [receiver]
                 configuration.alerts = alerts
@@ -55,18 +58,28 @@ struct AlertPipelineTests {
                     try produceTraffic(
                         brokers: cluster.bootstrapServers, topic: "llm.requests", partitions: 4, count: 6_000,
                         startMicroseconds: now - 600_000_000, minutes: 10, incidentFrom: 3_000, truth: &truth)
-                    let page = try await Deadline.run(.seconds(90)) { () -> ReceivedNotification? in
-                        for await event in sink.events {
-                            if case .accepted(let received) = event,
-                                received.payload.alerts.contains(where: {
-                                    $0.status == "firing" && $0.labels["model"] == "gpt-4o"
-                                        && $0.labels["burn_tier"] == "page-1h"
-                                })
-                            {
-                                return received
+                    let page =
+                        try? await Deadline.run(.seconds(120)) { () -> ReceivedNotification? in
+                            for await event in sink.events {
+                                if case .accepted(let received) = event,
+                                    received.payload.alerts.contains(where: {
+                                        $0.status == "firing" && $0.labels["model"] == "gpt-4o"
+                                            && $0.labels["burn_tier"] == "page-1h"
+                                    })
+                                {
+                                    return received
+                                }
                             }
+                            return nil
+                        } ?? nil
+                    if page == nil {
+                        TestLogging.printRecent("no page for gpt-4o reached the sink")
+                        for table in ["dl_threshold_counts", "dl_alert_history", "dl_alert_outbox", "dl_windows"] {
+                            let rows = try await client.query(
+                                PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(table)"))
+                            for try await count in rows.decode(Int64.self) { print("\(table): \(count) rows") }
                         }
-                        return nil
+                        print("committed records: \(pipeline.statistics.committedRecords)")
                     }
                     let received = try #require(page, "no page for gpt-4o reached the sink")
                     #expect(received.signatureVerified)
