@@ -19,15 +19,7 @@ import Synchronization
 ///     .build/release/DriftlineBenchmarks --alerts [--groupings 50] [--days 30]
 enum AlertBenchmark {
     static func evaluationCost(groupings: Int, days: Int) async throws {
-        let logger = {
-            var logger = Logger(label: "driftline.bench")
-            logger.logLevel = .warning
-            return logger
-        }()
-        let (url, local) = try LocalPostgres.databaseURL(environment: ProcessInfo.processInfo.environment)
-        defer { local?.stop() }
-        try await withPostgresClient(url: url, logger: logger) { client in
-            try await Migrator().migrate(client: client, logger: logger)
+        try await BenchmarkDatabase.withMigrated { client, logger in
             let end = (Int64(Date().timeIntervalSince1970) / 60) * 60
             let start = end - Int64(days) * 86_400
             var histogram = ExponentialHistogram()

@@ -15,15 +15,7 @@ import PostgresNIO
 ///     .build/release/DriftlineBenchmarks --psi [--groupings 20] [--days 30]
 enum PSIBenchmark {
     static func run(groupings: Int, days: Int) async throws {
-        let logger = {
-            var logger = Logger(label: "driftline.bench")
-            logger.logLevel = .warning
-            return logger
-        }()
-        let (url, local) = try LocalPostgres.databaseURL(environment: ProcessInfo.processInfo.environment)
-        defer { local?.stop() }
-        try await withPostgresClient(url: url, logger: logger) { client in
-            try await Migrator().migrate(client: client, logger: logger)
+        try await BenchmarkDatabase.withMigrated { client, logger in
             let end = (Int64(Date().timeIntervalSince1970) / 86_400) * 86_400
             let start = end - Int64(days) * 86_400
             // A few distinct histograms (before and after the shift), reused across windows.
