@@ -1,8 +1,8 @@
 """River 0.26.1's ADWIN and Page-Hinkley on the stream of `DriftlineBenchmarks --drift`, timed.
 
-The stream is the benchmark's: SplitMix64(seed 2) normals, mean 0 for the first half and 0.5
-for the second (Tests/DriftlineStatsTests/Fixtures/streams.py has the same generator as
-DriftlineStats). Prints updates per second and the detection count, to compare with the Swift
+The stream is the benchmark's, bit for bit: SplitMix64(seed 2) Irwin–Hall normals, mean 0 for
+the first half and 0.5 for the second (Tests/DriftlineStatsTests/Fixtures/streams.py has the same
+generator as DriftlineStats). Prints updates per second and the detection count, to compare with the Swift
 figures. Run: pip install river==0.26.1 && python3 Benchmarks/Oracles/river_adwin_speed.py [N]
 """
 import pathlib
