@@ -73,8 +73,8 @@ public struct PostgresAlertStore: AlertDataSource, CostAlertSource, DriftAlertSo
         case StoredCounter.tpotMeasured.name: return .windows("dl_hist_count(tpot_ms)")
         case StoredCounter.e2eMeasured.name: return .windows("dl_hist_count(latency_ms)")
         // Unweighted: every scored sample counts once, whatever its stratum (docs/quality.md).
-        case StoredCounter.samplesScored.name: return .samples("(verdict <> 'error')::int8")
-        case StoredCounter.samplesFaithful.name: return .samples("(verdict = 'faithful')::int8")
+        case StoredCounter.samplesScored.name: return .samples("(verdict <> 'error')::int4")
+        case StoredCounter.samplesFaithful.name: return .samples("(verdict = 'faithful')::int4")
         default:
             return .unavailable("\(name) is not a stored counter")
         }
