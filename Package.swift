@@ -91,6 +91,7 @@ let package = Package(
                 "DriftlineAlerts",
                 "DriftlineKafka",
                 "DriftlineCore",
+                "DriftlineModel",
                 "DriftlineStats",
                 "DriftlineStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -110,6 +111,7 @@ let package = Package(
                 "DriftlineKafka",
                 "DriftlineCore",
                 "DriftlineStats",
+                "DriftlineModel",
                 "DriftlineStore",
                 "DriftlinePipeline",
                 .product(name: "Logging", package: "swift-log"),
@@ -184,8 +186,8 @@ let package = Package(
         .testTarget(
             name: "DriftlinePipelineTests",
             dependencies: [
-                "DriftlineAlerts", "DriftlinePipeline", "DriftlineDemo", "DriftlineTestSupport", "driftline",
-                .product(name: "Yams", package: "Yams"),
+                "DriftlineAlerts", "DriftlineModel", "DriftlinePipeline", "DriftlineDemo", "DriftlineTestSupport",
+                "driftline", .product(name: "Yams", package: "Yams"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             exclude: ["Fixtures"],
@@ -197,11 +199,11 @@ let package = Package(
         .testTarget(
             name: "DriftlineIntegrationTests",
             dependencies: [
-                "DriftlineAlerts", "DriftlineKafka", "DriftlineStore", "DriftlinePipeline", "DriftlineDemo",
-                "DriftlineTestSupport", "driftline",
+                "DriftlineAlerts", "DriftlineKafka", "DriftlineModel", "DriftlineStore", "DriftlinePipeline",
+                "DriftlineDemo", "DriftlineTestSupport", "driftline",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
-            exclude: ["Support/produce_otlp_fixtures.py"],
+            exclude: ["Support/produce_otlp_fixtures.py", "Quality/Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

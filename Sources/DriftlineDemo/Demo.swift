@@ -1,5 +1,6 @@
 import DriftlineAlerts
 import DriftlineKafka
+public import DriftlineModel
 import DriftlinePipeline
 import DriftlineStore
 public import Foundation
@@ -24,6 +25,11 @@ public struct Demo: Sendable {
     /// The SLO and threshold rules the demo alerts on, paging an in-process webhook sink; no
     /// alerting when the folder is not found (run from the repository root).
     public var alertRules = "alerts"
+    /// The faithfulness scorer; with one, grounded responses are sampled and scored too
+    /// (Demo+Quality.swift).
+    public var faithfulnessScorer: (@Sendable () throws -> any FaithfulnessScoring)?
+    /// Grounded request logs with context produced for the quality plane.
+    public var groundedRequests = 800
 
     public init(seconds: Double, rate: Double, partitions: Int32) {
         self.seconds = seconds
@@ -74,7 +80,9 @@ public struct Demo: Sendable {
         } else {
             configuration.alerts = nil
         }
+        if faithfulnessScorer != nil { configuration.quality = Self.qualitySettings }
         let pages = Pages()
+        let grounded = Mutex<[String: [GroundedResponseGenerator.Kind: Int]]>([:])
         let plan = TrafficPlan(
             brokers: cluster.bootstrapServers, topic: topic, count: Int(seconds * rate), rate: rate, seed: 7,
             incident: .init(model: incidentModel, factor: 4, errorFactor: 3), incidentAfterSeconds: seconds / 2,
@@ -98,7 +106,9 @@ public struct Demo: Sendable {
             let logger = demoLogger
             let configuration = pipelineConfiguration
             let store = AggregateStore(client: client, logger: logger)
-            let pipeline = IngestPipeline(configuration: configuration, store: store, logger: logger)
+            let pipeline = IngestPipeline(
+                configuration: configuration, store: store, logger: logger, makeScorer: faithfulnessScorer)
+            let since = Int64(Date().timeIntervalSince1970) - 600
             let started = ContinuousClock.now
             let incidentStart = Date().addingTimeInterval(seconds / 2)
             let produced: Int = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -115,7 +125,14 @@ public struct Demo: Sendable {
                 async let spans = otlpPlan.run()
                 let produced = try await plan.run { count in say("… produced \(count) records") }
                 let otlpSpans = try await spans
-                let records = produced + otlpPlan.records(forRequests: otlpSpans)
+                var groundedCount = 0
+                if faithfulnessScorer != nil {
+                    let kinds = try Self.produceGroundedTraffic(
+                        brokers: cluster.bootstrapServers, topic: topic, count: groundedRequests, seed: 9)
+                    grounded.withLock { $0 = kinds }
+                    groundedCount = groundedRequests
+                }
+                let records = produced + otlpPlan.records(forRequests: otlpSpans) + groundedCount
                 say(
                     "produced \(produced) request logs and \(otlpSpans) OTLP spans in \(records - produced) export "
                         + "batches; waiting for the pipeline to store them")
@@ -123,6 +140,7 @@ public struct Demo: Sendable {
                 while pipeline.statistics.committedRecords < Int64(records), ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(200))
                 }
+                try await Self.waitForScoring(pipeline, timeout: .seconds(60))
                 if sink != nil {
                     let pageDeadline = ContinuousClock.now + .seconds(30)
                     while !pages.any(model: incidentModel), ContinuousClock.now < pageDeadline {
@@ -132,10 +150,14 @@ public struct Demo: Sendable {
                 pipeline.stop()
                 await sink?.stop()
                 try await group.waitForAll()
-                return produced + otlpSpans
+                return produced + otlpSpans + groundedCount
             }
             let elapsed = ContinuousClock.now - started
             var out = try await report(store: store, pipeline: pipeline, produced: produced, elapsed: elapsed)
+            if faithfulnessScorer != nil {
+                out += try await Self.qualityReport(
+                    store: store, pipeline: pipeline, since: since, generated: grounded.withLock { $0 })
+            }
             if sink != nil {
                 out += Self.pagesReport(pages.all, incidentStart: incidentStart, model: incidentModel)
             }

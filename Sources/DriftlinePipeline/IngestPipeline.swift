@@ -15,11 +15,23 @@ public final class IngestPipeline: Service, Sendable {
     private let counters = IngestCounters()
     private let consumerBox = Mutex<KafkaConsumer?>(nil)
     private let stopRequested = Mutex(false)
+    /// The faithfulness scoring service, with `quality:` configured.
+    private let scoring: ScoringService?
 
-    public init(configuration: PipelineConfiguration, store: AggregateStore, logger: Logger) {
+    /// `makeScorer` makes the faithfulness scorer when `quality:` is configured; without one,
+    /// sampled responses are counted and shed as `no_scorer`.
+    public init(
+        configuration: PipelineConfiguration, store: AggregateStore, logger: Logger,
+        makeScorer: FaithfulnessScorerFactory? = nil
+    ) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
+        self.scoring = configuration.quality.map { quality in
+            ScoringService(
+                queue: ScoringQueue(capacity: quality.queueCapacity), workers: quality.workers,
+                makeScorer: makeScorer ?? { throw NoFaithfulnessScorer() }, store: store, logger: logger)
+        }
     }
 
     /// librdkafka defaults for the pipeline's consumer; `kafka.properties` overrides them.
@@ -36,7 +48,8 @@ public final class IngestPipeline: Service, Sendable {
         let catalogue = try await configuration.costs.prepare(store: store)
         let otlpMapping = try configuration.otlp.mapping()
         let alertRules = try configuration.alertRules()
-        let (enrichers, analysers) = configuration.analysis(catalogue: catalogue, alertRules: alertRules)
+        let (enrichers, analysers) = configuration.analysis(
+            catalogue: catalogue, alertRules: alertRules, scoringQueue: scoring?.queue)
         let needs = analysers.reduce(AnalyserNeeds()) { $0.union($1.needs) }
         let decoders = DecoderRegistry(configuration: configuration, mapping: otlpMapping, needs: needs)
         let kafka = configuration.kafka
@@ -69,6 +82,7 @@ public final class IngestPipeline: Service, Sendable {
                     if let budgets { group.addTask { try await budgets.run() } }
                     if let alerts { group.addTask { try await alerts.run() } }
                     if let drift { group.addTask { try await drift.run() } }
+                    if let scoring { group.addTask { await scoring.run() } }
                     let handler = IngestHandler(
                         configuration: configuration, store: store, counters: counters, logger: logger,
                         decoders: decoders, enrichers: enrichers, analysers: analysers,
@@ -111,4 +125,16 @@ public final class IngestPipeline: Service, Sendable {
 
     /// Counters since start; safe to read from any thread.
     public var statistics: IngestStatistics { counters.snapshot }
+
+    /// The scoring queue's depth and totals (nil without `quality:`); safe to read from any
+    /// thread — the figures to export as metrics.
+    public var scoringQueue: ScoringQueueSnapshot? { scoring?.queue.snapshot }
+
+    /// What the faithfulness scorer did since start (nil without `quality:`).
+    public var scoringStatistics: ScoringStatistics? { scoring?.statistics }
+}
+
+/// `quality:` is configured but this build of `driftline` was given no scorer.
+struct NoFaithfulnessScorer: Error, CustomStringConvertible {
+    var description: String { "no faithfulness scorer was given to the pipeline" }
 }

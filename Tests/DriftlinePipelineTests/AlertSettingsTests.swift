@@ -103,7 +103,11 @@ import Testing
         configuration.alerts?.rules = try Self.rulesFolder([
             "q.yaml": "kind: slo\nname: q\nobjective: 99\nsli: {quality: {}}\n"
         ])
-        #expect(performing: { try configuration.alertRules() }, throws: { "\($0)".contains("samples_faithful") })
+        // The quality SLI reads dl_quality_samples: refused only while nothing is sampled.
+        #expect(performing: { try configuration.alertRules() }, throws: { "\($0)".contains("quality:") })
+        configuration.quality = PipelineConfiguration.QualitySettings()
+        #expect(try configuration.alertRules().map(\.name) == ["q"])
+        configuration.quality = nil
 
         configuration.alerts?.rules = try Self.rulesFolder(["b.yaml": "kind: slo\nname: b\n"])
         #expect(performing: { try configuration.alertRules() }, throws: { "\($0)".contains("b.yaml:") })

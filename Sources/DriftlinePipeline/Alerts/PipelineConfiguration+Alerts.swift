@@ -41,6 +41,12 @@ extension PipelineConfiguration {
         if let problem = PostgresAlertStore.unavailableCounters(in: outcome.rules).first {
             throw ConfigurationError(file: nil, key: "alerts.rules", problem)
         }
+        if quality == nil, let slo = Self.qualitySLO(in: outcome.rules) {
+            throw ConfigurationError(
+                file: nil, key: "alerts.rules",
+                "\(slo.sourceFile): SLO \(slo.name) counts faithfulness samples, but nothing is sampled; "
+                    + "configure the quality: section")
+        }
         return outcome.rules
     }
 
@@ -53,5 +59,15 @@ extension PipelineConfiguration {
             else { return nil }
             return ThresholdCounter.Threshold(metric: metric, milliseconds: milliseconds)
         }
+    }
+
+    /// The first SLO whose SLI counts faithfulness samples (`samples_*`).
+    static func qualitySLO(in rules: [any AlertRule]) -> SLOSpec? {
+        let counters: Set<String> = [StoredCounter.samplesScored.name, StoredCounter.samplesFaithful.name]
+        for case let slo as SLOSpec in rules
+        where counters.contains(slo.sli.good.counter.name) || counters.contains(slo.sli.total.counter.name) {
+            return slo
+        }
+        return nil
     }
 }

@@ -25,6 +25,9 @@ public struct PostgresAlertStore: AlertDataSource, CostAlertSource, DriftAlertSo
         case windows(String)
         /// A column of `dl_threshold_counts` for one metric and threshold.
         case threshold(metric: String, milliseconds: Double, column: String)
+        /// An expression over `dl_quality_samples` rows (one row per scored sample, keyed by
+        /// request id, so a replay never counts a sample twice).
+        case samples(String)
         /// Not stored (yet); the reason names what would store it.
         case unavailable(String)
 
@@ -32,6 +35,7 @@ public struct PostgresAlertStore: AlertDataSource, CostAlertSource, DriftAlertSo
             switch self {
             case .windows(let expression): expression
             case .threshold(_, _, let column): column
+            case .samples(let expression): expression
             case .unavailable: nil
             }
         }
@@ -39,7 +43,7 @@ public struct PostgresAlertStore: AlertDataSource, CostAlertSource, DriftAlertSo
         /// Whether both are read from the same rows (one query can sum both).
         func sameRows(as other: CounterColumn) -> Bool {
             switch (self, other) {
-            case (.windows, .windows): true
+            case (.windows, .windows), (.samples, .samples): true
             case (.threshold(let a, let x, _), .threshold(let b, let y, _)): a == b && x == y
             default: false
             }
@@ -68,9 +72,11 @@ public struct PostgresAlertStore: AlertDataSource, CostAlertSource, DriftAlertSo
         case StoredCounter.ttftMeasured.name: return .windows("dl_hist_count(ttft_ms)")
         case StoredCounter.tpotMeasured.name: return .windows("dl_hist_count(tpot_ms)")
         case StoredCounter.e2eMeasured.name: return .windows("dl_hist_count(latency_ms)")
+        // Unweighted: every scored sample counts once, whatever its stratum (docs/quality.md).
+        case StoredCounter.samplesScored.name: return .samples("(verdict <> 'error')::int4")
+        case StoredCounter.samplesFaithful.name: return .samples("(verdict = 'faithful')::int4")
         default:
-            return .unavailable(
-                "\(name) is not stored yet: faithfulness samples are counted once the scorer runs")
+            return .unavailable("\(name) is not a stored counter")
         }
     }
 
@@ -132,6 +138,8 @@ public struct PostgresAlertStore: AlertDataSource, CostAlertSource, DriftAlertSo
         switch first {
         case .windows:
             table = "dl_windows"
+        case .samples:
+            table = "dl_quality_samples"
         case .threshold(let metric, let milliseconds, _):
             table = "dl_threshold_counts"
             sql.addCondition("metric = \(sql.bind(metric))")

@@ -5,9 +5,10 @@ extension PipelineConfiguration {
     /// The analysers a pipeline runs, in flush order: window aggregates, span counts, the
     /// categorical features (finish reasons and those `drift.psi.features` names), first
     /// appearances of models, versions and `drift.change_labels` values, exact counts of the latency thresholds the alert rules' SLOs declare, the online
-    /// drift detectors (unless `drift.detectors: off`) and, with a price catalogue, costs (with
-    /// the pricing enricher before them).
-    func analysis(catalogue: PriceCatalogue?, alertRules: [any AlertRule] = [])
+    /// drift detectors (unless `drift.detectors: off`), with a price catalogue, costs (with
+    /// the pricing enricher before them) and, with `quality:` and a scoring queue, the
+    /// faithfulness sampler.
+    func analysis(catalogue: PriceCatalogue?, alertRules: [any AlertRule] = [], scoringQueue: ScoringQueue? = nil)
         -> (enrichers: [any EventEnricher], analysers: [any EventAnalyser])
     {
         let windowing = WindowGrouping(aggregation)
@@ -27,6 +28,11 @@ extension PipelineConfiguration {
         if let catalogue {
             enrichers.append(PricingEnricher(catalogue: catalogue))
             analysers.append(CostAggregator(settings: costs, windowSeconds: aggregation.windowSeconds))
+        }
+        if let quality, let scoringQueue {
+            analysers.append(
+                QualitySampler(
+                    consumerGroup: kafka.groupID, settings: quality, grouping: windowing, queue: scoringQueue))
         }
         return (enrichers, analysers)
     }

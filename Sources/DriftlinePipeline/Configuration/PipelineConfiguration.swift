@@ -16,6 +16,8 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var drift = DriftSettings()
     /// SLO and threshold alerts and their receivers; nil (`alerts: off`) evaluates none.
     public var alerts: AlertSettings? = AlertSettings()
+    /// Sampling for faithfulness scoring; nil (`quality: off`, the default) samples nothing.
+    public var quality: QualitySettings?
     /// Settings the environment replaced, by their key (`postgres.url`) → the variable
     /// (`DATABASE_URL`), so that a bad value is blamed on where it came from.
     public internal(set) var environmentOverrides: [String: String] = [:]
@@ -23,7 +25,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts
+        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts, quality
         case deadLetters = "dead_letters"
     }
 
@@ -42,6 +44,11 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
             alerts = nil
         } else {
             alerts = try container.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? alerts
+        }
+        if (try? container.decode(String.self, forKey: .quality)) == "off" {
+            quality = nil
+        } else {
+            quality = try container.decodeIfPresent(QualitySettings.self, forKey: .quality)
         }
     }
 }

@@ -110,10 +110,13 @@ final class IngestHandler: KafkaConsumerHandler {
             return deadLetter(
                 message, partition, code: "emptyRecord", reason: "record has no value (tombstone or empty)")
         }
+        var index = 0
         do {
             try decoder.decode(value) { item in
                 switch item {
-                case .event(let event): analyse(event, from: partition)
+                case .event(let event):
+                    analyse(event, from: partition, offset: message.offset, index: index)
+                    index += 1
                 case .otherSpan(let span):
                     for index in analysers.indices { analysers[index].add(span, from: partition) }
                 }
@@ -126,8 +129,8 @@ final class IngestHandler: KafkaConsumerHandler {
         }
     }
 
-    private func analyse(_ event: LLMEvent, from partition: SourcePartition) {
-        var enriched = EnrichedEvent(event)
+    private func analyse(_ event: LLMEvent, from partition: SourcePartition, offset: Int64, index: Int) {
+        var enriched = EnrichedEvent(event, offset: offset, indexInRecord: index)
         for index in enrichers.indices { enrichers[index].enrich(&enriched) }
         for index in analysers.indices { analysers[index].add(enriched, from: partition) }
     }
