@@ -24,5 +24,8 @@ extension Migration {
         Migration(version: 7, name: "drift detections, analyser state", statements: DriftSQL.statements),
         Migration(version: 8, name: "alert threshold counts, state, history, outbox", statements: AlertSQL.statements),
         Migration(version: 9, name: "change events, drift movers", statements: ChangeSQL.statements),
+        Migration(
+            version: 12, name: "analyst views, read-only role driftline_reader",
+            statements: AnalystViewSQL.helpers + AnalystViewSQL.statements + ReaderRoleSQL.statements),
     ]
 }
