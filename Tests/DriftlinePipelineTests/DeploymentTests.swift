@@ -271,6 +271,16 @@ struct DeploymentTests {
         #expect(json["database"] as? String == "driftline")
         #expect(json["sslmode"] as? String == "disable")
         #expect(datasource["secureJsonData"] == nil, "no password in the repository")
+        // The compose Postgres creates that login, in driftline_reader, when its volume is new.
+        let compose = try ComposeFile.load()
+        let initMount = try #require(
+            compose.mounts(of: "postgres").first { $0.target == "/docker-entrypoint-initdb.d" && $0.isBind },
+            "the postgres service mounts no init scripts")
+        let folder = repositoryRoot.appendingPathComponent(initMount.source)
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
+        let sql = try scripts.map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
+            .joined(separator: "\n")
+        #expect(sql.contains("CREATE ROLE grafana LOGIN") && sql.contains("GRANT driftline_reader TO grafana"))
 
         let queries = try Self.dashboardQueries()
         #expect(queries.count >= 15)

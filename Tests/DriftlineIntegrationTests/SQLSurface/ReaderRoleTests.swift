@@ -77,6 +77,8 @@ struct ReaderRoleTests {
                     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'driftline_reader') THEN
                         CREATE ROLE driftline_reader NOLOGIN;
                     END IF;
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                    NULL;  -- created by a test running at the same time
                 END $$
                 """)
             _ = try await admin.query(

@@ -72,8 +72,9 @@ struct SQLSurfaceSeed {
             event.status = .ok
             event.errorType = nil
             let slow = 5_000 + random.uniform() * 2_000
-            event.firstToken = event.start.advanced(byMicroseconds: Int64(slow * 1_000))
-            event.end = event.firstToken!.advanced(byMicroseconds: Int64(Double(event.tokens.output) * 12_000))
+            let first = event.start.advanced(byMicroseconds: Int64(slow * 1_000))
+            event.firstToken = first
+            event.end = first.advanced(byMicroseconds: Int64(Double(event.tokens.output) * 12_000))
             events.append(event)
         }
         self.events = events.sorted { $0.start < $1.start }
@@ -217,6 +218,8 @@ struct SQLSurfaceSeed {
                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sqlsurface_grafana') THEN
                     CREATE ROLE sqlsurface_grafana LOGIN IN ROLE driftline_reader;
                 END IF;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;  -- created by a test running at the same time
             END $$
             """)
         var configuration = database.clientConfiguration
