@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Every SQL query of the Grafana dashboards in `dashboards/json` — each panel target, each
 /// query variable and each annotation — and Grafana's PostgreSQL macros expanded as its

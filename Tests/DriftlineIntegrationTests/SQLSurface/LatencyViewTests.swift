@@ -45,13 +45,12 @@ struct LatencyViewTests {
         windows[key(Self.hour + 3_600, 3_600)] = Self.aggregate(minutes.flatMap { $0 })
         windows[key(Self.hour + 7_200, 3_600)] = Self.aggregate(minutes.prefix(30).flatMap { $0 })
 
+        let batch = FlushBatch(consumerGroup: "g", windows: windows, deadLetters: [], offsets: [])
         try await withTestClient { client, _ in
             let logger = TestLogging.logger("test")
             try await Migrator().migrate(client: client, logger: logger)
             let store = AggregateStore(client: client, logger: logger)
-            #expect(
-                try await store.write(FlushBatch(consumerGroup: "g", windows: windows, deadLetters: [], offsets: []))
-                    == .committed)
+            #expect(try await store.write(batch) == .committed)
             var hours: [Int64: [Double]] = [:]
             let rows = try await client.query(
                 """

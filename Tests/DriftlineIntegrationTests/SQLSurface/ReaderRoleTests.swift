@@ -10,7 +10,9 @@ import Testing
 /// and the compose init script that gives Grafana a login in it.
 @Suite("Reader role", .serialized)
 struct ReaderRoleTests {
-    static func values<T: PostgresDecodable>(_ client: PostgresClient, _ sql: String, as: T.Type) async throws -> [T] {
+    static func values<T: PostgresDecodable & Sendable>(_ client: PostgresClient, _ sql: String, as: T.Type)
+        async throws -> [T]
+    {
         var result: [T] = []
         for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(T.self) {
             result.append(value)
@@ -121,7 +123,8 @@ struct ReaderRoleTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await grafana.run() }
                 defer { group.cancelAll() }
-                #expect(try await Self.values(grafana, "SELECT count(*) FROM dl_latency_minute", as: Int64.self) == [0])
+                let rows = try await Self.values(grafana, "SELECT count(*) FROM dl_latency_minute", as: Int64.self)
+                #expect(rows == [0])
                 await #expect(throws: (any Error).self) {
                     try await grafana.query("INSERT INTO dl_budgets VALUES ('x', 'team', 'y', 'daily', 1)")
                 }
