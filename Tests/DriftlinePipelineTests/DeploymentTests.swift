@@ -265,11 +265,22 @@ struct DeploymentTests {
                 .first)
         #expect(datasource["uid"] as? String == "driftline-pg")
         #expect(datasource["type"] as? String == "grafana-postgresql-datasource")
-        #expect(datasource["user"] as? String == "driftline")
+        // The read-only login (a member of driftline_reader) that dashboards/postgres-init creates.
+        #expect(datasource["user"] as? String == "grafana")
         let json = datasource["jsonData"] as? [String: Any] ?? [:]
         #expect(json["database"] as? String == "driftline")
         #expect(json["sslmode"] as? String == "disable")
         #expect(datasource["secureJsonData"] == nil, "no password in the repository")
+        // The compose Postgres creates that login, in driftline_reader, when its volume is new.
+        let compose = try ComposeFile.load()
+        let initMount = try #require(
+            compose.mounts(of: "postgres").first { $0.target == "/docker-entrypoint-initdb.d" && $0.isBind },
+            "the postgres service mounts no init scripts")
+        let folder = repositoryRoot.appendingPathComponent(initMount.source)
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
+        let sql = try scripts.map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
+            .joined(separator: "\n")
+        #expect(sql.contains("CREATE ROLE grafana LOGIN") && sql.contains("GRANT driftline_reader TO grafana"))
 
         let queries = try Self.dashboardQueries()
         #expect(queries.count >= 15)
@@ -286,54 +297,38 @@ struct DeploymentTests {
             "Requests/s by model", "Error rate by model", "TTFT p50 / p95 / p99 by model", "TPOT p99 by model",
             "End-to-end latency p99 by model", "Tokens/s by kind", "Errors/s by type", "Top tenants by requests",
             "Late events by model", "Dead letters by topic", "Consumer offsets", "variable model", "variable tenant",
+            "TPOT p50 / p95 / p99 by model", "End-to-end p50 / p95 / p99 by model", "TTFT heatmap",
+            "Error rate by provider", "Spend by team", "Spend by tenant", "Spend by model", "Unpriced tokens by model",
+            "Budget burn", "PSI per feature", "Detector events", "Burn rate per tier", "Alert history",
+            "variable app", "variable environment", "annotation Model and version changes",
         ] {
-            #expect(titles.contains(wanted), "the dashboard has no panel \(wanted)")
+            #expect(titles.contains(wanted), "the dashboards have no panel \(wanted)")
         }
-        for query in queries where !query.isVariable {
-            #expect(query.rawQuery, "\(query.title) is not a raw SQL query")
-            #expect(query.format == (query.panelType == "timeseries" ? "time_series" : "table"), "\(query.title)")
+        for query in queries where query.kind == .panel {
+            #expect(query.rawQuery, "\(query.name) is not a raw SQL query")
+            let expected = ["timeseries", "heatmap"].contains(query.panelType) ? "time_series" : "table"
+            #expect(query.format == expected, "\(query.name)")
         }
-        for query in queries where query.title != "Consumer offsets" {
-            #expect(query.sql.contains("$__timeFilter("), "\(query.title) ignores the time range")
+        // Whatever reads the windowed aggregates follows the dashboard's time range.
+        let windowed =
+            #/\b(dl_windows|dl_costs|dl_cost_windows|dl_latency_minute|dl_latency_hour|dl_spend_daily\w*|dl_span_counts|dl_category_counts)\b/#
+        for query in queries where query.sql.contains(windowed) {
+            #expect(query.sql.contains("$__timeFilter("), "\(query.name) ignores the time range")
         }
     }
 
-    /// Every panel's SQL and every variable's query runs against a migrated database holding a
-    /// couple of windows, an offset and a dead letter, and returns rows, with the Grafana macros
-    /// expanded as Grafana's PostgreSQL datasource does, for one selected value and for "All".
-    @Test func everyDashboardQueryRunsAgainstTheMigratedSchema() async throws {
-        let queries = try Self.dashboardQueries()
-        try await withTestClient { client, _ in
-            let logger = TestLogging.logger("test")
-            try await Migrator().migrate(client: client, logger: logger)
-            let store = AggregateStore(client: client, logger: logger)
-            #expect(try await store.write(Self.sampleBatch()) == .committed)
-
-            for selection in [["model": "'gpt-4o'", "tenant": "'acme'"], ["model": "'*'", "tenant": "'*'"]] {
-                for query in queries {
-                    let sql = Self.expandGrafanaMacros(query.sql, variables: selection)
-                    if let leftover = sql.firstMatch(of: #/\$[A-Za-z_{]/#) {
-                        let near = sql[leftover.range.lowerBound...].prefix(30)
-                        Issue.record("\(query.title): unexpanded Grafana variable at '\(near)'")
-                        continue
-                    }
-                    do {
-                        var rows = 0
-                        var columns: [String] = []
-                        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
-                            if rows == 0 { columns = row.map(\.columnName) }
-                            rows += 1
-                        }
-                        #expect(rows > 0, "\(query.title) returned no rows for \(selection)\n\(sql)")
-                        if query.format == "time_series" {
-                            #expect(
-                                columns.first == "time",
-                                "\(query.title): a time series starts with a `time` column, got \(columns)")
-                        }
-                    } catch {
-                        Issue.record("\(query.title) fails: \(String(reflecting: error))\n\(sql)")
-                    }
-                }
+    /// Each dashboard offers the model, app, tenant and environment variables, and a query only
+    /// uses variables its dashboard defines.
+    @Test func everyDashboardHasTheTemplateVariablesItUses() throws {
+        let names = try GrafanaDashboards.variableNames()
+        for (file, variables) in names where file != "llm-overview.json" {
+            #expect(variables.isSuperset(of: ["model", "app", "tenant", "environment"]), "\(file): \(variables)")
+        }
+        for query in try Self.dashboardQueries() {
+            for match in query.sql.matches(of: #/\$\{?([A-Za-z][A-Za-z0-9_]*)/#) {
+                #expect(
+                    names[query.file]?.contains(String(match.1)) == true,
+                    "\(query.name) uses $\(match.1), which its dashboard does not define")
             }
         }
     }
@@ -398,118 +393,11 @@ struct DeploymentTests {
         return []
     }
 
-    struct DashboardQuery: Sendable {
-        var title: String
-        var panelType: String
-        var isVariable: Bool
-        var datasourceUID: String?
-        var format: String?
-        var rawQuery: Bool
-        var sql: String
-    }
-
-    /// Every panel target's raw SQL (rows included) and every query variable of the dashboards.
-    static func dashboardQueries() throws -> [DashboardQuery] {
-        let folder = repositoryRoot.appendingPathComponent("dashboards/json")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
-            .sorted()
-        #expect(files.contains("llm-overview.json"))
-        var queries: [DashboardQuery] = []
-        for file in files {
-            let data = try Data(contentsOf: folder.appendingPathComponent(file))
-            let dashboard = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(file)")
-            func uid(_ datasource: Any?) -> String? { (datasource as? [String: Any])?["uid"] as? String }
-            func collect(_ panels: [[String: Any]]) {
-                for panel in panels {
-                    let title = panel["title"] as? String ?? "untitled"
-                    let type = panel["type"] as? String ?? ""
-                    for target in panel["targets"] as? [[String: Any]] ?? [] {
-                        queries.append(
-                            DashboardQuery(
-                                title: title, panelType: type, isVariable: false,
-                                datasourceUID: uid(target["datasource"]) ?? uid(panel["datasource"]),
-                                format: target["format"] as? String, rawQuery: target["rawQuery"] as? Bool ?? false,
-                                sql: target["rawSql"] as? String ?? ""))
-                    }
-                    collect(panel["panels"] as? [[String: Any]] ?? [])
-                }
-            }
-            collect(dashboard["panels"] as? [[String: Any]] ?? [])
-            let variables = (dashboard["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []
-            for variable in variables where variable["type"] as? String == "query" {
-                // Older dashboards keep a variable's SQL as a string, newer ones as {rawSql: …}.
-                let query = variable["query"]
-                let sql = query as? String ?? (query as? [String: Any])?["rawSql"] as? String ?? ""
-                queries.append(
-                    DashboardQuery(
-                        title: "variable \(variable["name"] as? String ?? "?")", panelType: "variable",
-                        isVariable: true,
-                        datasourceUID: uid(variable["datasource"]), format: "table", rawQuery: true, sql: sql))
-            }
-        }
-        return queries
-    }
-
-    /// Grafana's PostgreSQL macros as its datasource expands them (a one-minute interval, a
-    /// range around the sample data), and the template variables as given.
-    static func expandGrafanaMacros(_ sql: String, variables: [String: String]) -> String {
-        var sql = sql.replacing(#/\$__timeGroupAlias\(\s*([A-Za-z_][A-Za-z0-9_.]*)\s*,\s*\$__interval\s*\)/#) { match in
-            "floor(extract(epoch from \(match.1))/60)*60 AS \"time\""
-        }
-        sql = sql.replacing(#/\$__timeFilter\(\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\)/#) { match in
-            "\(match.1) BETWEEN '2000-01-01T00:00:00Z' AND '2100-01-01T00:00:00Z'"
-        }
-        sql = sql.replacingOccurrences(of: "$__interval_ms", with: "60000")
-        for (name, value) in variables.sorted(by: { $0.key.count > $1.key.count }) {
-            sql = sql.replacingOccurrences(of: "${\(name)}", with: value).replacingOccurrences(
-                of: "$\(name)", with: value)
-        }
-        return sql
-    }
-
-    /// Two models and tenants in two windows, an offset and a dead letter whose bytes are not UTF-8.
-    static func sampleBatch() -> FlushBatch {
-        let start: Int64 = 1_780_315_200  // 2026-06-01T12:00:00Z
-        func aggregate(requests: Int64, ttft: Double, errors: [String: Int64]) -> WindowAggregate {
-            var aggregate = WindowAggregate()
-            aggregate.requests = requests
-            aggregate.errors = errors.values.reduce(0, +)
-            aggregate.errorsByType = errors
-            aggregate.lateEvents = 1
-            aggregate.inputTokens = requests * 400
-            aggregate.outputTokens = requests * 120
-            aggregate.cachedInputTokens = requests * 100
-            aggregate.reasoningTokens = requests * 10
-            for index in 0..<Int(requests) {
-                let jitter = Double(index % 10)
-                aggregate.ttftMilliseconds.record(ttft + jitter * 20)
-                aggregate.tpotMilliseconds.record(15 + jitter)
-                aggregate.latencyMilliseconds.record(ttft + 1500 + jitter * 50)
-                aggregate.inputTokensDistribution.record(400)
-                aggregate.outputTokensDistribution.record(120)
-            }
-            return aggregate
-        }
-        let partition = SourcePartition(topic: "llm.requests", partition: 0)
-        return FlushBatch(
-            consumerGroup: "driftline",
-            windows: [
-                WindowKey(
-                    windowStart: start, windowSeconds: 60, model: "gpt-4o", provider: "openai", app: "chat",
-                    tenant: "acme", environment: "prod"): aggregate(
-                        requests: 40, ttft: 300, errors: ["timeout": 2, "rate_limit": 1]),
-                WindowKey(
-                    windowStart: start + 60, windowSeconds: 60, model: "claude-sonnet", provider: "anthropic",
-                    app: "chat", tenant: "globex", environment: "prod"): aggregate(
-                        requests: 25, ttft: 450, errors: [:]),
-            ],
-            deadLetters: [
-                DeadLetter(
-                    partition: partition, offset: 7, key: nil, timestampMilliseconds: nil, errorCode: "invalid_json",
-                    reason: "expected a JSON object", payload: Array("{\"model\": ".utf8) + [0xFF, 0xFE],
-                    payloadSize: 12)
-            ],
-            offsets: [OffsetAdvance(partition: partition, expected: nil, next: 66, records: 65, deadLetters: 1)])
+    /// Every panel target's raw SQL (rows included), query variable and annotation of every
+    /// dashboard in dashboards/json.
+    static func dashboardQueries() throws -> [GrafanaQuery] {
+        #expect(try GrafanaDashboards.files().contains("llm-overview.json"))
+        return try GrafanaDashboards.queries()
     }
 }
 

@@ -25,5 +25,8 @@ extension Migration {
         Migration(version: 8, name: "alert threshold counts, state, history, outbox", statements: AlertSQL.statements),
         Migration(version: 9, name: "change events, drift movers", statements: ChangeSQL.statements),
         Migration(version: 11, name: "quality samples, counts, Wilson rates", statements: QualitySQL.statements),
+        Migration(
+            version: 12, name: "analyst views, read-only role driftline_reader",
+            statements: AnalystViewSQL.helpers + AnalystViewSQL.statements + ReaderRoleSQL.statements),
     ]
 }
