@@ -24,6 +24,9 @@ public struct Demo: Sendable {
     /// The SLO and threshold rules the demo alerts on, paging an in-process webhook sink; no
     /// alerting when the folder is not found (run from the repository root).
     public var alertRules = "alerts"
+    /// Where the demo writes its HTML report (`driftline report`).
+    public var reportPath = FileManager.default.temporaryDirectory.appendingPathComponent("driftline-demo-report.html")
+        .path
 
     public init(seconds: Double, rate: Double, partitions: Int32) {
         self.seconds = seconds
@@ -136,6 +139,7 @@ public struct Demo: Sendable {
             }
             let elapsed = ContinuousClock.now - started
             var out = try await report(store: store, pipeline: pipeline, produced: produced, elapsed: elapsed)
+            out += try await writeHTMLReport(store: store)
             if sink != nil {
                 out += Self.pagesReport(pages.all, incidentStart: incidentStart, model: incidentModel)
             }
