@@ -30,7 +30,7 @@ struct HTMLReportTests {
         ]
         data.psi = [
             ReportPSI(
-                feature: "ttft", grouping: "model=" + hostile, psi: 0.31, severity: "significant",
+                feature: "ttft", grouping: "model=" + hostile, psi: 0.31, severity: "major",
                 currentStart: 1_764_074_000, currentEnd: 1_764_075_000, referenceCount: 10, currentCount: 12)
         ]
         data.driftEvents = [

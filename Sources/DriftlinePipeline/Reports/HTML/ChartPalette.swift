@@ -9,5 +9,6 @@ enum ChartPalette {
 
     static func dash(_ index: Int) -> String? { index >= colors.count ? "6 3" : nil }
 
-    static let severity: [String: String] = ["stable": "#59a14f", "moderate": "#edc948", "significant": "#e15759"]
+    /// PSI severities (`PSISeverity`): green, yellow, red.
+    static let severity: [String: String] = ["stable": "#59a14f", "minor": "#edc948", "major": "#e15759"]
 }

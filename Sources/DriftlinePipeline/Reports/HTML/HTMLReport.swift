@@ -1,3 +1,5 @@
+import DriftlineStats
+
 /// `driftline report` as one self-contained HTML page: inline CSS and inline SVG, no script,
 /// no font, no request of any kind (its Content-Security-Policy forbids them, so that even a
 /// page edited by hand or a missed escape cannot load or run anything). Pure: the same data
@@ -100,8 +102,12 @@ public enum HTMLReport {
                 SVGBarChart(
                     bars: bars, title: "population stability index per feature and grouping",
                     axisText: { ReportFormat.number($0) },
-                    guides: [.init(value: 0.1, label: "0.1 moderate"), .init(value: 0.25, label: "0.25 significant")]
+                    guides: [PSIThresholds.default.minor, PSIThresholds.default.major].map { .init(value: $0) }
                 ).render()
+            html += note(
+                "Dashed lines: PSI \(ReportFormat.number(PSIThresholds.default.minor)) (minor shift) and "
+                    + "\(ReportFormat.number(PSIThresholds.default.major)) (major shift), the default thresholds; "
+                    + "the severity is the one the evaluation stored.")
             html += table(
                 ["feature", "grouping", "PSI", "severity", "current period (UTC)", "reference n", "current n"],
                 shown.map {
@@ -184,7 +190,7 @@ public enum HTMLReport {
         h1{font-size:22px;margin:8px 0}h2{font-size:17px;margin:8px 0}h3{font-size:14px;margin:12px 0 4px}
         figure{margin:0}svg.chart{width:100%;height:auto;display:block}
         .grid{stroke:#e6e9ee;stroke-width:1}.axis{stroke:#8a93a3;stroke-width:1}
-        .guide{stroke:#8a93a3;stroke-dasharray:4 3}.guide-label{font-size:10px;fill:#666}
+        .guide{stroke:#8a93a3;stroke-dasharray:4 3}
         .tick,.value,.label{font-size:11px;fill:#444}
         .legend{list-style:none;padding:0;margin:4px 0 0 64px;display:flex;flex-wrap:wrap;gap:4px 16px}
         .swatch{display:inline-block;width:18px;border-top:3px solid;vertical-align:middle;margin-right:6px}
@@ -192,7 +198,7 @@ public enum HTMLReport {
         .empty{color:#777;font-style:italic}.note{color:#777;font-size:12px}
         table{border-collapse:collapse;width:100%;font-size:12px;margin:4px 0}
         th,td{text-align:left;padding:3px 6px;border-bottom:1px solid #eceff3;vertical-align:top;\
-        overflow-wrap:anywhere}
-        th{color:#555;font-weight:600}footer{color:#888;font-size:12px;margin:16px 0}
+        overflow-wrap:break-word}
+        th{color:#555;font-weight:600;white-space:nowrap}footer{color:#888;font-size:12px;margin:16px 0}
         """
 }

@@ -9,9 +9,9 @@ struct SVGBarChart {
         var color: String
     }
 
+    /// A dashed vertical line at a value (explained beside the chart).
     struct Guide {
         var value: Double
-        var label: String
     }
 
     var bars: [Bar]
@@ -52,9 +52,7 @@ struct SVGBarChart {
         for guide in guides {
             let px = pixels(x(guide.value))
             svg +=
-                "<line class=\"guide\" x1=\"\(px)\" x2=\"\(px)\" y1=\"\(pixels(Self.top))\" y2=\"\(pixels(bottom))\"/>"
-            svg +=
-                "<text class=\"guide-label\" x=\"\(pixels(x(guide.value) + 3))\" y=\"\(pixels(Self.top + 10))\">\(HTMLText.escape(guide.label))</text>\n"
+                "<line class=\"guide\" x1=\"\(px)\" x2=\"\(px)\" y1=\"\(pixels(Self.top))\" y2=\"\(pixels(bottom))\"/>\n"
         }
         for (index, bar) in bars.enumerated() {
             let rowTop = Self.top + Double(index) * Self.rowHeight
