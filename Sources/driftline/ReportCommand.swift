@@ -31,8 +31,14 @@ struct ReportCommand: AsyncParsableCommand {
         let file = URL(fileURLWithPath: out)
         try await CommandFailure.reporting {
             let configuration = try PipelineConfiguration.load(optionalFile: config)
-            let data = try await withReachablePostgresClient(configuration: configuration, logger: logger) {
-                try await query.run(store: AggregateStore(client: $0, logger: logger), generatedAt: now)
+            let data: ReportData
+            do {
+                data = try await withReachablePostgresClient(configuration: configuration, logger: logger) {
+                    try await query.run(store: AggregateStore(client: $0, logger: logger), generatedAt: now)
+                }
+            } catch let error as ReportQueryError {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(CommandFailure.configuration)
             }
             do {
                 try Data(HTMLReport.render(data).utf8).write(to: file, options: .atomic)

@@ -47,7 +47,17 @@ public struct ReportQuery: Sendable {
         return (wanted + windowSeconds - 1) / windowSeconds * windowSeconds
     }
 
+    /// Reads the report's data; a query PostgreSQL refuses (most often: the migrations were
+    /// never applied to this database) is a `ReportQueryError` with the server's message.
     public func run(store: AggregateStore, generatedAt: Int64) async throws -> ReportData {
+        do {
+            return try await read(store: store, generatedAt: generatedAt)
+        } catch let error as PSQLError {
+            throw ReportQueryError(serverMessage: error.serverInfo?[.message] ?? "\(error.code)")
+        }
+    }
+
+    private func read(store: AggregateStore, generatedAt: Int64) async throws -> ReportData {
         let client = store.client
         let logger = store.logger
         let windowSeconds = try await scalar(
@@ -210,5 +220,14 @@ public struct ReportQuery: Sendable {
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         for try await value in rows.decode(Int64.self) { return value }
         return 0
+    }
+}
+
+/// A report query PostgreSQL refused.
+public struct ReportQueryError: Error, CustomStringConvertible {
+    public var serverMessage: String
+    public var description: String {
+        "reading the report from PostgreSQL failed: \(serverMessage); "
+            + "are Driftline's migrations applied to this database (driftline migrate)?"
     }
 }
