@@ -2,8 +2,9 @@
 # Installs the Debian packages Driftline builds and tests with (fresh Debian 12 + Swift 6.3).
 set -euo pipefail
 need=()
-# pkg-config: Package.swift finds librdkafka through its rdkafka.pc.
-for pkg in librdkafka-dev pkg-config postgresql libopenblas-dev; do
+# pkg-config: Package.swift finds librdkafka through its rdkafka.pc. chromium: the HTML report test
+# opens `driftline report`'s page headless and screenshots it.
+for pkg in librdkafka-dev pkg-config postgresql libopenblas-dev chromium; do
     # `dpkg -s` also succeeds for a removed package whose config files remain; ask for the state.
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done

@@ -30,6 +30,9 @@ public struct Demo: Sendable {
     public var faithfulnessScorer: (@Sendable () throws -> any FaithfulnessScoring)?
     /// Grounded request logs with context produced for the quality plane.
     public var groundedRequests = 800
+    /// Where the demo writes its HTML report (`driftline report`).
+    public var reportPath = FileManager.default.temporaryDirectory.appendingPathComponent("driftline-demo-report.html")
+        .path
 
     public init(seconds: Double, rate: Double, partitions: Int32) {
         self.seconds = seconds
@@ -158,6 +161,7 @@ public struct Demo: Sendable {
                 out += try await Self.qualityReport(
                     store: store, pipeline: pipeline, since: since, generated: grounded.withLock { $0 })
             }
+            out += try await writeHTMLReport(store: store)
             if sink != nil {
                 out += Self.pagesReport(pages.all, incidentStart: incidentStart, model: incidentModel)
             }
