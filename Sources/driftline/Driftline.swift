@@ -7,7 +7,7 @@ struct Driftline: AsyncParsableCommand {
         abstract: "LLM observability and drift monitoring: Kafka request logs → windowed aggregates in Postgres.",
         subcommands: [
             RunCommand.self, MigrateCommand.self, GenerateCommand.self, DemoCommand.self, PricesCommand.self,
-            CostCommand.self, DriftCommand.self, AlertsCommand.self, WebhookSinkCommand.self,
+            CostCommand.self, DriftCommand.self, AlertsCommand.self, WebhookSinkCommand.self, LifecycleCommand.self,
         ]
     )
 }

@@ -16,6 +16,8 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var drift = DriftSettings()
     /// SLO and threshold alerts and their receivers; nil (`alerts: off`) evaluates none.
     public var alerts: AlertSettings? = AlertSettings()
+    /// Rollups and retention of the stored rows; nil (`lifecycle: off`) runs no periodic job.
+    public var lifecycle: LifecycleSettings? = LifecycleSettings()
     /// Settings the environment replaced, by their key (`postgres.url`) → the variable
     /// (`DATABASE_URL`), so that a bad value is blamed on where it came from.
     public internal(set) var environmentOverrides: [String: String] = [:]
@@ -23,7 +25,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts
+        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts, lifecycle
         case deadLetters = "dead_letters"
     }
 
@@ -42,6 +44,11 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
             alerts = nil
         } else {
             alerts = try container.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? alerts
+        }
+        if (try? container.decode(String.self, forKey: .lifecycle)) == "off" {
+            lifecycle = nil
+        } else {
+            lifecycle = try container.decodeIfPresent(LifecycleSettings.self, forKey: .lifecycle) ?? lifecycle
         }
     }
 }
