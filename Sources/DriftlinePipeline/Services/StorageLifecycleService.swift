@@ -1,4 +1,4 @@
-public import DriftlineStore
+import DriftlineStore
 import Foundation
 public import Logging
 public import PostgresNIO

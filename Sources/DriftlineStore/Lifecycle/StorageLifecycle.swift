@@ -87,13 +87,15 @@ public struct StorageLifecycle: Sendable {
             let start = Self.hourFloor(earliest)
             let end = min(start + policy.batchHours * 3_600, cutoff)
             let (moved, hourly) = try await transaction(connection, commit: !dryRun, logger) {
+                () async throws -> (Int64, Int64) in
                 var binds = PostgresBindings(capacity: 2)
                 binds.append(start)
                 binds.append(end)
                 let rows = try await connection.query(
                     PostgresQuery(unsafeSQL: table.rollupSQL, binds: binds), logger: logger
                 ).collect()
-                return try rows.first?.decode((Int64, Int64).self) ?? (0, 0)
+                guard let row = rows.first else { return (0, 0) }
+                return try row.decode((Int64, Int64).self)
             }
             result.subHourRows += moved
             result.hourlyRows += hourly
@@ -128,7 +130,7 @@ public struct StorageLifecycle: Sendable {
         var binds = PostgresBindings(capacity: 2)
         binds.append(cutoff)
         if dryRun {
-            return try await transaction(connection, commit: false, logger) {
+            return try await transaction(connection, commit: false, logger) { () async throws -> Int64 in
                 let rows = try await connection.query(
                     PostgresQuery(
                         unsafeSQL: "SELECT count(*)::int8 FROM \(rule.table) WHERE \(rule.whereClause)", binds: binds),
@@ -148,7 +150,7 @@ public struct StorageLifecycle: Sendable {
             """
         var total: Int64 = 0
         while true {
-            let deleted = try await transaction(connection, commit: true, logger) {
+            let deleted = try await transaction(connection, commit: true, logger) { () async throws -> Int64 in
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
                     .collect()
                 return try rows.first?.decode(Int64.self) ?? 0
