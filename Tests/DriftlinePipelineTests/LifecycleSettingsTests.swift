@@ -30,10 +30,14 @@ import Testing
         #expect(settings.everySeconds == 600)
         let policy = settings.policy
         #expect(policy == LifecyclePolicy.default)
-        #expect(policy.rollupAfter == 48 * 3_600)
-        #expect(policy.retention[.subHourWindows] == 14 * 86_400)
-        #expect(policy.retention[.hourWindows] == 400 * 86_400)
-        #expect(policy.retention[.deadLetters] == 30 * 86_400)
+        let hours48: Int64 = 172_800
+        let days14: Int64 = 1_209_600
+        let days400: Int64 = 34_560_000
+        let days30: Int64 = 2_592_000
+        #expect(policy.rollupAfter == .some(hours48))
+        #expect(policy.retention[.subHourWindows] == .some(days14))
+        #expect(policy.retention[.hourWindows] == .some(days400))
+        #expect(policy.retention[.deadLetters] == .some(days30))
     }
 
     @Test func everySettingIsRead() throws {
