@@ -242,38 +242,44 @@ struct StorageLifecycleTests {
             for (index, age) in eventAges.enumerated() {
                 let at = now - age * day - 60
                 try await client.query(
-                    PostgresQuery(unsafeSQL: """
-                    INSERT INTO dl_dead_letters (consumer_group, topic, partition, "offset", error_code, reason, payload_size, received_at)
-                    VALUES ('g', 't', 0, \(index), 'bad', 'bad', 0, to_timestamp(\(at)))
-                    """))
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO dl_dead_letters (consumer_group, topic, partition, "offset", error_code, reason, payload_size, received_at)
+                            VALUES ('g', 't', 0, \(index), 'bad', 'bad', 0, to_timestamp(\(at)))
+                            """))
                 try await client.query(
-                    PostgresQuery(unsafeSQL: """
-                    INSERT INTO dl_rejected_rows (consumer_group, target_table, rows, sqlstate, reason, rejected_at)
-                    VALUES ('g', 'dl_windows', '', '22003', 'r', to_timestamp(\(at)))
-                    """))
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO dl_rejected_rows (consumer_group, target_table, rows, sqlstate, reason, rejected_at)
+                            VALUES ('g', 'dl_windows', '', '22003', 'r', to_timestamp(\(at)))
+                            """))
                 try await client.query(
-                    PostgresQuery(unsafeSQL: """
-                    INSERT INTO dl_drift_results (feature, grouping, binning, reference_start, reference_end, current_start,
-                        current_end, psi, severity, reference_count, current_count, bins)
-                    VALUES ('ttft', '{}', 'quantile', to_timestamp(\(at - 7_200)), to_timestamp(\(at - 3_600)),
-                            to_timestamp(\(at - 3_600)), to_timestamp(\(at)), 0.1, 'minor', 1, 1, '[]')
-                    """))
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO dl_drift_results (feature, grouping, binning, reference_start, reference_end, current_start,
+                                current_end, psi, severity, reference_count, current_count, bins)
+                            VALUES ('ttft', '{}', 'quantile', to_timestamp(\(at - 7_200)), to_timestamp(\(at - 3_600)),
+                                    to_timestamp(\(at - 3_600)), to_timestamp(\(at)), 0.1, 'minor', 1, 1, '[]')
+                            """))
                 try await client.query(
-                    PostgresQuery(unsafeSQL: """
-                    INSERT INTO dl_drift_detections (consumer_group, topic, partition, stream, signal, detector, update_index, event_time)
-                    VALUES ('g', 't', 0, '{}', 'ttft', 'adwin', \(index), to_timestamp(\(at)))
-                    """))
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO dl_drift_detections (consumer_group, topic, partition, stream, signal, detector, update_index, event_time)
+                            VALUES ('g', 't', 0, '{}', 'ttft', 'adwin', \(index), to_timestamp(\(at)))
+                            """))
                 try await client.query(
-                    PostgresQuery(unsafeSQL: """
-                    INSERT INTO dl_alert_history (at, fingerprint, rule, status, severity, labels, annotations, starts_at)
-                    VALUES (to_timestamp(\(at)), 'f', 'r', 'firing', 'page', '{}', '{}', to_timestamp(\(at)))
-                    """))
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO dl_alert_history (at, fingerprint, rule, status, severity, labels, annotations, starts_at)
+                            VALUES (to_timestamp(\(at)), 'f', 'r', 'firing', 'page', '{}', '{}', to_timestamp(\(at)))
+                            """))
                 for delivered in [true, false] {
                     try await client.query(
-                        PostgresQuery(unsafeSQL: """
-                        INSERT INTO dl_alert_outbox (receiver, body, created_at, delivered_at)
-                        VALUES ('r', '', to_timestamp(\(at)), \(delivered ? "to_timestamp(\(at))" : "NULL"))
-                        """))
+                        PostgresQuery(
+                            unsafeSQL: """
+                                INSERT INTO dl_alert_outbox (receiver, body, created_at, delivered_at)
+                                VALUES ('r', '', to_timestamp(\(at)), \(delivered ? "to_timestamp(\(at))" : "NULL"))
+                                """))
                 }
             }
 
