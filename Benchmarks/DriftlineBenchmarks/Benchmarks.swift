@@ -66,7 +66,9 @@ struct Benchmarks {
         }
         if arguments.contains("--psi") {
             // PSI over stored aggregates in PostgreSQL (PSIBenchmark.swift).
-            try await PSIBenchmark.run(groupings: option("--groupings", 20), days: option("--days", 30))
+            try await PSIBenchmark.run(
+                groupings: option("--groupings", 20), days: option("--days", 30),
+                minuteRowsToo: !arguments.contains("--rolled-only"))
             return
         }
         if arguments.contains("--alerts-page") {

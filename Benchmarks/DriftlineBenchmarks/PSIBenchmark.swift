@@ -11,10 +11,13 @@ import PostgresNIO
 /// `dl_windows`, each window's TTFT histogram drawn from a log-normal whose median shifts in the
 /// last day; then one evaluation of the last day against the 29 before it, per model, with each
 /// binning — the histograms merged in PostgreSQL (`dl_hist_merge_agg`), the PSI in Swift.
+/// Then the storage lifecycle rolls the reference days up into hourly rows (its throughput is
+/// printed) and the same evaluation runs again on them. `--rolled-only` skips the evaluation
+/// over the one-minute rows.
 ///
-///     .build/release/DriftlineBenchmarks --psi [--groupings 20] [--days 30]
+///     .build/release/DriftlineBenchmarks --psi [--groupings 20] [--days 30] [--rolled-only]
 enum PSIBenchmark {
-    static func run(groupings: Int, days: Int) async throws {
+    static func run(groupings: Int, days: Int, minuteRowsToo: Bool) async throws {
         try await BenchmarkDatabase.withMigrated { client, logger in
             let end = (Int64(Date().timeIntervalSince1970) / 86_400) * 86_400
             let start = end - Int64(days) * 86_400
@@ -54,22 +57,45 @@ enum PSIBenchmark {
             let store = AggregateStore(client: client, logger: logger)
             let reference = start..<(end - 86_400)
             let current = (end - 86_400)..<end
-            for binning in [PSIBinning.quantile, .sturges] {
-                let evaluator = PSIEvaluator(features: ["ttft"], groupBy: [.model], binning: binning)
-                var timings: [Double] = []
-                var results: [DriftResult] = []
-                for _ in 0..<5 {
-                    let started = ContinuousClock.now
-                    results = try await evaluator.evaluate(store: store, reference: reference, current: current)
-                    timings.append((ContinuousClock.now - started).seconds * 1_000)
-                }
-                timings.sort()
-                let major = results.filter { $0.severity == "major" }.count
-                print(
-                    String(
-                        format: "  %@ binning: median %.0f ms, best %.0f ms for %d groupings (%d major)",
-                        binning.rawValue, timings[timings.count / 2], timings[0], results.count, major))
+            if minuteRowsToo {
+                print("  on one-minute rows:")
+                try await evaluate(store: store, reference: reference, current: current)
             }
+            // Roll up every hour before the current day: a run "now" = the current day's start
+            // plus the rollup age.
+            let policy = LifecyclePolicy(rollupAfter: 7_200, batchHours: 24, retention: [:])
+            let rolling = ContinuousClock.now
+            let report = try await StorageLifecycle(policy: policy, rollupTables: [.windows]).run(
+                client: client, now: current.lowerBound + 7_200, logger: logger)
+            let seconds = (ContinuousClock.now - rolling).seconds
+            let rolled = report.rollups.reduce(Int64(0)) { $0 + $1.subHourRows }
+            let hourly = report.rollups.reduce(Int64(0)) { $0 + $1.hourlyRows }
+            try await client.query("VACUUM ANALYZE dl_windows", logger: logger)
+            print(
+                String(
+                    format: "  rollup: %lld one-minute rows into %lld hourly rows in %.1f s (%.0f minute rows/s)",
+                    rolled, hourly, seconds, Double(rolled) / seconds))
+            print("  on hourly rows for the \(days - 1) reference days, one-minute rows for the current day:")
+            try await evaluate(store: store, reference: reference, current: current)
+        }
+    }
+
+    private static func evaluate(store: AggregateStore, reference: Range<Int64>, current: Range<Int64>) async throws {
+        for binning in [PSIBinning.quantile, .sturges] {
+            let evaluator = PSIEvaluator(features: ["ttft"], groupBy: [.model], binning: binning)
+            var timings: [Double] = []
+            var results: [DriftResult] = []
+            for _ in 0..<5 {
+                let started = ContinuousClock.now
+                results = try await evaluator.evaluate(store: store, reference: reference, current: current)
+                timings.append((ContinuousClock.now - started).seconds * 1_000)
+            }
+            timings.sort()
+            let major = results.filter { $0.severity == "major" }.count
+            print(
+                String(
+                    format: "    %@ binning: median %.0f ms, best %.0f ms for %d groupings (%d major)",
+                    binning.rawValue, timings[timings.count / 2], timings[0], results.count, major))
         }
     }
 }

@@ -78,11 +78,15 @@ public final class IngestPipeline: Service, Sendable {
                         logger: logger)
                 }
                 let alerts = try alertService(rules: alertRules)
+                let lifecycle = configuration.lifecycle.map {
+                    PeriodicService.storageLifecycle(settings: $0, client: store.client, logger: logger)
+                }
                 try await withThrowingDiscardingTaskGroup { group in
                     if let budgets { group.addTask { try await budgets.run() } }
                     if let alerts { group.addTask { try await alerts.run() } }
                     if let drift { group.addTask { try await drift.run() } }
                     if let scoring { group.addTask { await scoring.run() } }
+                    if let lifecycle { group.addTask { try await lifecycle.run() } }
                     let handler = IngestHandler(
                         configuration: configuration, store: store, counters: counters, logger: logger,
                         decoders: decoders, enrichers: enrichers, analysers: analysers,

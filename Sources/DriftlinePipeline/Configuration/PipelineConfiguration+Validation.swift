@@ -107,6 +107,7 @@ extension PipelineConfiguration {
         try costs.validate(file: file)
         try alerts?.validate(file: file)
         try quality?.validate(file: file)
+        try lifecycle?.validate(file: file)
     }
 
     /// Kafka's rule for a `group.instance.id`: 1 to 249 characters of `a-z A-Z 0-9 . _ -`.

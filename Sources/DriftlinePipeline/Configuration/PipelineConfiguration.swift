@@ -18,6 +18,8 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var alerts: AlertSettings? = AlertSettings()
     /// Sampling for faithfulness scoring; nil (`quality: off`, the default) samples nothing.
     public var quality: QualitySettings?
+    /// Rollups and retention of the stored rows; nil (`lifecycle: off`) runs no periodic job.
+    public var lifecycle: LifecycleSettings? = LifecycleSettings()
     /// Settings the environment replaced, by their key (`postgres.url`) → the variable
     /// (`DATABASE_URL`), so that a bad value is blamed on where it came from.
     public internal(set) var environmentOverrides: [String: String] = [:]
@@ -25,7 +27,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts, quality
+        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts, quality, lifecycle
         case deadLetters = "dead_letters"
     }
 
@@ -49,6 +51,11 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
             quality = nil
         } else {
             quality = try container.decodeIfPresent(QualitySettings.self, forKey: .quality)
+        }
+        if (try? container.decode(String.self, forKey: .lifecycle)) == "off" {
+            lifecycle = nil
+        } else {
+            lifecycle = try container.decodeIfPresent(LifecycleSettings.self, forKey: .lifecycle) ?? lifecycle
         }
     }
 }

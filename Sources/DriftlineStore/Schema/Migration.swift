@@ -28,5 +28,6 @@ extension Migration {
         Migration(
             version: 12, name: "analyst views, read-only role driftline_reader",
             statements: AnalystViewSQL.helpers + AnalystViewSQL.statements + ReaderRoleSQL.statements),
+        Migration(version: 13, name: "storage lifecycle: sub-hour row indexes", statements: LifecycleSQL.statements),
     ]
 }
