@@ -15,6 +15,8 @@ public struct Demo: Sendable {
     public var rate: Double
     public var partitions: Int32
     public var incidentModel = "gpt-4o"
+    /// The model whose topic and answer length shift half-way (`Demo+Drift.swift`).
+    public var driftModel = "gpt-4o-mini"
     public var topic = "llm.requests"
     /// The price catalogue the demo prices with; the demo's cost tables are skipped when it is
     /// not found (run from the repository root).
@@ -87,6 +89,9 @@ public struct Demo: Sendable {
             plan.format = .otlpProto
             return plan
         }()
+        var plans = [plan, otlpPlan]
+        configureDrift(&configuration, plans: &plans)
+        let (drifting, otlpDrifting) = (plans[0], plans[1])
         say(
             "mock Kafka cluster at \(cluster.bootstrapServers), topic \(topic) with \(partitions) partitions; "
                 + "generating \(Int(rate)) requests/s for \(Int(seconds)) s, \(incidentModel) latency incident at \(Int(seconds / 2)) s"
@@ -100,7 +105,8 @@ public struct Demo: Sendable {
             let store = AggregateStore(client: client, logger: logger)
             let pipeline = IngestPipeline(configuration: configuration, store: store, logger: logger)
             let started = ContinuousClock.now
-            let incidentStart = Date().addingTimeInterval(seconds / 2)
+            let startedAt = Date()
+            let incidentStart = startedAt.addingTimeInterval(seconds / 2)
             let produced: Int = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
                 if let sink {
@@ -112,8 +118,8 @@ public struct Demo: Sendable {
                         }
                     }
                 }
-                async let spans = otlpPlan.run()
-                let produced = try await plan.run { count in say("… produced \(count) records") }
+                async let spans = otlpDrifting.run()
+                let produced = try await drifting.run { count in say("… produced \(count) records") }
                 let otlpSpans = try await spans
                 let records = produced + otlpPlan.records(forRequests: otlpSpans)
                 say(
@@ -136,6 +142,8 @@ public struct Demo: Sendable {
             }
             let elapsed = ContinuousClock.now - started
             var out = try await report(store: store, pipeline: pipeline, produced: produced, elapsed: elapsed)
+            out += try await driftReport(
+                store: store, configuration: configuration, started: startedAt, shiftAt: incidentStart)
             if sink != nil {
                 out += Self.pagesReport(pages.all, incidentStart: incidentStart, model: incidentModel)
             }

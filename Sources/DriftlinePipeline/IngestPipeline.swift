@@ -64,11 +64,17 @@ public final class IngestPipeline: Service, Sendable {
                         settings: $0, windowSeconds: configuration.aggregation.windowSeconds, store: store,
                         logger: logger)
                 }
+                let embeddingDrift = configuration.drift.embeddings.map {
+                    PeriodicService.embeddingDriftEvaluation(
+                        settings: $0, windowSeconds: configuration.aggregation.windowSeconds, store: store,
+                        logger: logger)
+                }
                 let alerts = try alertService(rules: alertRules)
                 try await withThrowingDiscardingTaskGroup { group in
                     if let budgets { group.addTask { try await budgets.run() } }
                     if let alerts { group.addTask { try await alerts.run() } }
                     if let drift { group.addTask { try await drift.run() } }
+                    if let embeddingDrift { group.addTask { try await embeddingDrift.run() } }
                     let handler = IngestHandler(
                         configuration: configuration, store: store, counters: counters, logger: logger,
                         decoders: decoders, enrichers: enrichers, analysers: analysers,

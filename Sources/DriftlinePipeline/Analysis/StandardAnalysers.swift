@@ -5,7 +5,8 @@ extension PipelineConfiguration {
     /// The analysers a pipeline runs, in flush order: window aggregates, span counts, the
     /// categorical features (finish reasons and those `drift.psi.features` names), first
     /// appearances of models, versions and `drift.change_labels` values, exact counts of the latency thresholds the alert rules' SLOs declare, the online
-    /// drift detectors (unless `drift.detectors: off`) and, with a price catalogue, costs (with
+    /// drift detectors (unless `drift.detectors: off`), embedding sums and samples (with
+    /// `drift.embeddings`) and, with a price catalogue, costs (with
     /// the pricing enricher before them).
     func analysis(catalogue: PriceCatalogue?, alertRules: [any AlertRule] = [])
         -> (enrichers: [any EventEnricher], analysers: [any EventAnalyser])
@@ -23,6 +24,10 @@ extension PipelineConfiguration {
         }
         if let detectors = drift.detectors {
             analysers.append(DriftDetectorAnalyser(consumerGroup: kafka.groupID, settings: detectors))
+        }
+        if let embeddings = drift.embeddings {
+            analysers.append(
+                EmbeddingCentroidAnalyser(windowSeconds: aggregation.windowSeconds, settings: embeddings))
         }
         if let catalogue {
             enrichers.append(PricingEnricher(catalogue: catalogue))

@@ -24,5 +24,6 @@ extension Migration {
         Migration(version: 7, name: "drift detections, analyser state", statements: DriftSQL.statements),
         Migration(version: 8, name: "alert threshold counts, state, history, outbox", statements: AlertSQL.statements),
         Migration(version: 9, name: "change events, drift movers", statements: ChangeSQL.statements),
+        Migration(version: 10, name: "embedding sums, samples, drift", statements: EmbeddingSQL.statements),
     ]
 }

@@ -1,0 +1,153 @@
+public import DriftlineStats
+public import Logging
+public import PostgresNIO
+
+/// What the embedding analyser flushes: per window and grouping the count and sum of the
+/// vectors (`dl_embedding_windows`, sums add) and the bottom-k sample of them
+/// (`dl_embedding_samples`, the `sampleSize` smallest hashes kept).
+public struct EmbeddingRows: StoredRows {
+    public var sums: [WindowKey: EmbeddingSum]
+    public var samples: [WindowKey: BottomKSample<[Float]>]
+    /// Items a window's stored sample keeps; rows beyond it are deleted in the same transaction.
+    public var sampleSize: Int
+
+    public init(
+        sums: [WindowKey: EmbeddingSum] = [:], samples: [WindowKey: BottomKSample<[Float]>] = [:], sampleSize: Int
+    ) {
+        self.sums = sums
+        self.samples = samples
+        self.sampleSize = sampleSize
+    }
+
+    public var table: String { "dl_embedding_windows" }
+    public var count: Int { sums.count + samples.count }
+
+    public func write(on connection: PostgresConnection, logger: Logger) async throws {
+        try await writeSums(on: connection, logger: logger)
+        try await writeSamples(on: connection, logger: logger)
+    }
+
+    /// The vectors of all rows go in one flat array parameter, each row selecting its slice, so
+    /// that the doubles travel in binary (exactly) and one statement writes every row.
+    private func writeSums(on connection: PostgresConnection, logger: Logger) async throws {
+        guard !sums.isEmpty else { return }
+        let rows = sums.sorted { $0.key < $1.key }
+        var flat: [Double] = []
+        flat.reserveCapacity(rows.reduce(0) { $0 + $1.value.dimension })
+        var offsets: [Int32] = []
+        for (_, sum) in rows {
+            offsets.append(Int32(flat.count))
+            flat.append(contentsOf: sum.sum)
+        }
+        var binds = PostgresBindings(capacity: WindowKeySQL.count + 4)
+        binds.appendKeyColumns(rows.map(\.key))
+        binds.append(rows.map { Int32($0.value.dimension) })
+        binds.append(rows.map(\.value.count))
+        binds.append(offsets)
+        binds.append(flat)
+        let flatParameter = WindowKeySQL.count + 4
+        let sql = """
+            INSERT INTO dl_embedding_windows AS e (\(WindowKeySQL.columns), dimension, vectors, sum)
+            SELECT \(WindowKeySQL.selected), dim, n, ($\(flatParameter)::float8[])[o + 1 : o + dim]
+            FROM unnest(\(WindowKeySQL.unnestArguments(["int4", "int8", "int4"])))
+                AS t(\(WindowKeySQL.aliases), dim, n, o)
+            ON CONFLICT (\(WindowKeySQL.columns), dimension)
+            DO UPDATE SET vectors = dl_sat_add(e.vectors, EXCLUDED.vectors),
+                          sum = ARRAY(SELECT x.a + x.b FROM unnest(e.sum, EXCLUDED.sum) WITH ORDINALITY AS x(a, b, i)
+                                      ORDER BY x.i),
+                          updated_at = now()
+            """
+        try await AggregateStore.query(connection, sql, binds, logger: logger)
+    }
+
+    /// Inserts the kept vectors (a vector already stored under its hash is left as it is) and
+    /// deletes, in the windows written, every row beyond the `sampleSize` smallest hashes. An
+    /// item of the true bottom-k of a window is in the bottom-k of any subset holding it, so two
+    /// members pruning the same window at once never delete it.
+    private func writeSamples(on connection: PostgresConnection, logger: Logger) async throws {
+        let windows = samples.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        guard !windows.isEmpty else { return }
+        var keys: [WindowKey] = []
+        var dimensions: [Int32] = []
+        var hashes: [Int64] = []
+        var offsets: [Int32] = []
+        var flat: [Float] = []
+        for (key, sample) in windows {
+            for entry in sample.entries {
+                keys.append(key)
+                dimensions.append(Int32(entry.item.count))
+                hashes.append(entry.hash)
+                offsets.append(Int32(flat.count))
+                flat.append(contentsOf: entry.item)
+            }
+        }
+        var binds = PostgresBindings(capacity: WindowKeySQL.count + 4)
+        binds.appendKeyColumns(keys)
+        binds.append(dimensions)
+        binds.append(hashes)
+        binds.append(offsets)
+        binds.append(flat)
+        let flatParameter = WindowKeySQL.count + 4
+        let insert = """
+            INSERT INTO dl_embedding_samples (\(WindowKeySQL.columns), dimension, sample_hash, vector)
+            SELECT \(WindowKeySQL.selected), dim, h, ($\(flatParameter)::float4[])[o + 1 : o + dim]
+            FROM unnest(\(WindowKeySQL.unnestArguments(["int4", "int8", "int4"])))
+                AS t(\(WindowKeySQL.aliases), dim, h, o)
+            ON CONFLICT DO NOTHING
+            """
+        try await AggregateStore.query(connection, insert, binds, logger: logger)
+
+        var prune = PostgresBindings(capacity: WindowKeySQL.count + 2)
+        let distinct = Array(Set(zip(keys, dimensions).map { WindowedDimension(key: $0.0, dimension: $0.1) }))
+            .sorted { $0.key < $1.key || ($0.key == $1.key && $0.dimension < $1.dimension) }
+        prune.appendKeyColumns(distinct.map(\.key))
+        prune.append(distinct.map(\.dimension))
+        prune.append(Int64(sampleSize))
+        let delete = """
+            DELETE FROM dl_embedding_samples WHERE ctid IN (
+                SELECT ctid FROM (
+                    SELECT s.ctid, row_number() OVER (
+                        PARTITION BY \(Self.qualified("s")), s.dimension ORDER BY s.sample_hash) AS n
+                    FROM dl_embedding_samples s
+                    WHERE (\(Self.qualified("s")), s.dimension) IN (
+                        SELECT \(WindowKeySQL.selected), dim
+                        FROM unnest(\(WindowKeySQL.unnestArguments(["int4"]))) AS t(\(WindowKeySQL.aliases), dim))
+                ) ranked WHERE n > $\(WindowKeySQL.count + 2)
+            )
+            """
+        try await AggregateStore.query(connection, delete, prune, logger: logger)
+    }
+
+    private static func qualified(_ alias: String) -> String {
+        WindowKeySQL.columnNames.map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
+    /// Sums and samples apart first, then halves of either.
+    public func split() -> (EmbeddingRows, EmbeddingRows) {
+        if !sums.isEmpty, !samples.isEmpty {
+            return (
+                EmbeddingRows(sums: sums, sampleSize: sampleSize),
+                EmbeddingRows(samples: samples, sampleSize: sampleSize)
+            )
+        }
+        let (a, b) = halves(sums)
+        let (c, d) = halves(samples)
+        return (
+            EmbeddingRows(sums: a, samples: c, sampleSize: sampleSize),
+            EmbeddingRows(sums: b, samples: d, sampleSize: sampleSize)
+        )
+    }
+
+    public func describe() -> String {
+        let sumText = sums.sorted { $0.key < $1.key }.map {
+            "\($0.key): \($0.value.count) vectors of \($0.value.dimension)"
+        }
+        let sampleText = samples.sorted { $0.key < $1.key }.map { "\($0.key): sample of \($0.value.count)" }
+        return (sumText + sampleText).joined(separator: "; ")
+    }
+}
+
+private struct WindowedDimension: Hashable {
+    var key: WindowKey
+    var dimension: Int32
+}
