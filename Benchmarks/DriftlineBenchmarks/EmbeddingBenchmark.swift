@@ -39,20 +39,21 @@ enum EmbeddingBenchmark {
                 dimension, Double(count) / elapsed / 1e6, elapsed / Double(count) * 1e9, count, settings.sampleSize,
                 flushEvery))
 
+        let flushed = batches
         try await BenchmarkDatabase.withMigrated { client, logger in
             let store = AggregateStore(client: client, logger: logger)
             let writeStart = ContinuousClock.now
-            for rows in batches {
+            for rows in flushed {
                 _ = try await store.write(FlushBatch(consumerGroup: "bench", offsets: [], rows: [rows]))
             }
             let writeSeconds = seconds(ContinuousClock.now - writeStart)
-            let rows = batches.reduce(0) { $0 + $1.sums.count }
-            let samples = batches.reduce(0) { total, batch in total + batch.samples.values.reduce(0) { $0 + $1.count } }
+            let rows = flushed.reduce(0) { $0 + $1.sums.count }
+            let samples = flushed.reduce(0) { total, batch in total + batch.samples.values.reduce(0) { $0 + $1.count } }
             print(
                 String(
                     format:
                         "embedding rows to PostgreSQL: %d flushes, %d sum rows, %d sampled vectors in %.2f s (%.1f ms a flush; %.2f M vectors/s of input)",
-                    batches.count, rows, samples, writeSeconds, writeSeconds / Double(batches.count) * 1e3,
+                    flushed.count, rows, samples, writeSeconds, writeSeconds / Double(flushed.count) * 1e3,
                     Double(count) / writeSeconds / 1e6))
         }
     }

@@ -28,12 +28,12 @@ extension Demo {
         async throws -> String
     {
         let window = Int64(configuration.aggregation.windowSeconds)
-        func floor(_ date: Date) -> Int64 {
+        func windowStart(_ date: Date) -> Int64 {
             let seconds = Int64(date.timeIntervalSince1970)
             return seconds - seconds % window
         }
-        let reference = floor(started)..<floor(shiftAt)
-        let current = (floor(shiftAt) + window)..<(floor(Date()) + window)
+        let reference = windowStart(started)..<windowStart(shiftAt)
+        let current = (windowStart(shiftAt) + window)..<(windowStart(Date()) + window)
         let formatter = ISO8601DateFormatter()
         func time(_ seconds: Int64) -> String {
             formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))

@@ -83,7 +83,7 @@ import Testing
                 """.utf8)
         }
         func error(_ embedding: String) -> DecodeError? {
-            record(embedding).withUnsafeBytes { bytes in
+            record(embedding).withUnsafeBytes { bytes -> DecodeError? in
                 do {
                     _ = try decoder.decode(bytes)
                     return nil

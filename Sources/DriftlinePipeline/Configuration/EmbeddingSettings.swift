@@ -1,5 +1,4 @@
 public import DriftlineCore
-import DriftlineStats
 
 extension PipelineConfiguration {
     /// `drift.embeddings:` — embedding-centroid drift. Off unless configured: it needs the
@@ -21,7 +20,8 @@ extension PipelineConfiguration {
         public var dimension: Int
         public var groupBy: [DriftlineCore.Dimension] = [.model]
         public var sampleSize = 200
-        public var permutations = MaximumMeanDiscrepancy.defaultPermutations
+        /// `MaximumMeanDiscrepancy.defaultPermutations`, as `driftline drift embeddings`.
+        public var permutations = 1_000
         public var everySeconds = 300
         public var currentSeconds = 3_600
         public var referenceSeconds = 86_400

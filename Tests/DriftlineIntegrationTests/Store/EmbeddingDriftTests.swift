@@ -93,7 +93,7 @@ struct EmbeddingDriftTests {
                 /// The `k` vectors with the smallest request-id hashes, by brute-force sorting.
                 func sample(_ events: [LLMEvent]) -> [[Float]] {
                     events.map { (SampleHash.hash($0.requestID!), $0.embedding!) }.sorted { $0.0 < $1.0 }.prefix(60)
-                        .map(\.1)
+                        .map { $0.1 }
                 }
                 let before = vectors(reference)
                 let after = vectors(current)

@@ -12,7 +12,7 @@ struct BottomKSampleTests {
     static func bruteForce(_ items: [(hash: Int64, item: Int)], k: Int) -> [Int] {
         var seen = Set<Int64>()
         let distinct = items.filter { seen.insert($0.hash).inserted }
-        return distinct.sorted { $0.hash < $1.hash }.prefix(k).map(\.item)
+        return distinct.sorted { $0.hash < $1.hash }.prefix(k).map { $0.item }
     }
 
     @Test(arguments: [1, 7, 200, 5_000])
