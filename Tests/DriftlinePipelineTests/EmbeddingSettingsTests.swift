@@ -88,7 +88,7 @@ import Testing
                     _ = try decoder.decode(bytes)
                     return nil
                 } catch {
-                    return error
+                    return error as? DecodeError
                 }
             }
         }
@@ -107,7 +107,7 @@ import Testing
                 try registry.decoder(forTopic: "t").decode(bytes) { _ in }
                 return "accepted"
             } catch {
-                return error.reason
+                return "\(error)"
             }
         }
         #expect(outcome.contains("drift.embeddings.dimension is 3"))

@@ -1,4 +1,4 @@
-public import DriftlineCore
+import DriftlineCore
 public import DriftlineStats
 public import DriftlineStore
 

@@ -1,5 +1,5 @@
 public import DriftlineCore
-public import DriftlineStats
+import DriftlineStats
 public import DriftlineStore
 
 /// Computes embedding drift per grouping between a reference and a current period from the

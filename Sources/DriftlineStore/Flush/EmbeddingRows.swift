@@ -98,10 +98,11 @@ public struct EmbeddingRows: StoredRows {
         try await AggregateStore.query(connection, insert, binds, logger: logger)
 
         var prune = PostgresBindings(capacity: WindowKeySQL.count + 2)
-        let distinct = Array(Set(zip(keys, dimensions).map { WindowedDimension(key: $0.0, dimension: $0.1) }))
-            .sorted { $0.key < $1.key || ($0.key == $1.key && $0.dimension < $1.dimension) }
-        prune.appendKeyColumns(distinct.map(\.key))
-        prune.append(distinct.map(\.dimension))
+        // One row per window written; the analyser keeps one dimension per sample.
+        let windowKeys: [WindowKey] = windows.map { $0.key }
+        let windowDimensions: [Int32] = windows.map { Int32($0.value.entries[0].item.count) }
+        prune.appendKeyColumns(windowKeys)
+        prune.append(windowDimensions)
         prune.append(Int64(sampleSize))
         let delete = """
             DELETE FROM dl_embedding_samples WHERE ctid IN (
@@ -145,9 +146,4 @@ public struct EmbeddingRows: StoredRows {
         let sampleText = samples.sorted { $0.key < $1.key }.map { "\($0.key): sample of \($0.value.count)" }
         return (sumText + sampleText).joined(separator: "; ")
     }
-}
-
-private struct WindowedDimension: Hashable {
-    var key: WindowKey
-    var dimension: Int32
 }
