@@ -73,7 +73,15 @@ struct EmbeddingDriftTests {
             let largest = try await client.query(
                 "SELECT coalesce(max(n), 0)::int8 FROM (SELECT count(*) AS n FROM dl_embedding_samples GROUP BY window_start, model) s"
             ).decode(Int64.self).reduce(into: Int64(0)) { $0 = $1 }
-            #expect(largest == 60)
+            // Every window keeps min(its vectors, 60): nothing lost, nothing beyond the bound.
+            var perWindow: [String: Int] = [:]
+            for event in events {
+                perWindow["\(event.start.microsecondsSinceEpoch / 60_000_000)/\(event.model)", default: 0] += 1
+            }
+            #expect(largest == Int64(min(60, perWindow.values.max() ?? 0)))
+            let stored = try await client.query("SELECT count(*)::int8 FROM dl_embedding_samples").decode(Int64.self)
+                .reduce(into: Int64(0)) { $0 = $1 }
+            #expect(stored == Int64(perWindow.values.reduce(0) { $0 + min(60, $1) }))
 
             let reference = Self.hour..<(Self.hour + 3_600)
             let current = (Self.hour + 3_600)..<(Self.hour + 7_200)
