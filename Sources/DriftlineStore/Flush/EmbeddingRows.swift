@@ -27,30 +27,20 @@ public struct EmbeddingRows: StoredRows {
         try await writeSamples(on: connection, logger: logger)
     }
 
-    /// The vectors of all rows go in one flat array parameter, each row selecting its slice, so
-    /// that the doubles travel in binary (exactly) and one statement writes every row.
+    /// One statement writes every row; each sum travels as an array literal of round-trip decimals.
     private func writeSums(on connection: PostgresConnection, logger: Logger) async throws {
         guard !sums.isEmpty else { return }
         let rows = sums.sorted { $0.key < $1.key }
-        var flat: [Double] = []
-        flat.reserveCapacity(rows.reduce(0) { $0 + $1.value.dimension })
-        var offsets: [Int32] = []
-        for (_, sum) in rows {
-            offsets.append(Int32(flat.count))
-            flat.append(contentsOf: sum.sum)
-        }
-        var binds = PostgresBindings(capacity: WindowKeySQL.count + 4)
+        var binds = PostgresBindings(capacity: WindowKeySQL.count + 3)
         binds.appendKeyColumns(rows.map(\.key))
         binds.append(rows.map { Int32($0.value.dimension) })
         binds.append(rows.map(\.value.count))
-        binds.append(offsets)
-        binds.append(flat)
-        let flatParameter = WindowKeySQL.count + 4
+        binds.append(rows.map { Self.arrayLiteral($0.value.sum) })
         let sql = """
             INSERT INTO dl_embedding_windows AS e (\(WindowKeySQL.columns), dimension, vectors, sum)
-            SELECT \(WindowKeySQL.selected), dim, n, ($\(flatParameter)::float8[])[o + 1 : o + dim]
-            FROM unnest(\(WindowKeySQL.unnestArguments(["int4", "int8", "int4"])))
-                AS t(\(WindowKeySQL.aliases), dim, n, o)
+            SELECT \(WindowKeySQL.selected), dim, n, v::float8[]
+            FROM unnest(\(WindowKeySQL.unnestArguments(["int4", "int8", "text"])))
+                AS t(\(WindowKeySQL.aliases), dim, n, v)
             ON CONFLICT (\(WindowKeySQL.columns), dimension)
             DO UPDATE SET vectors = dl_sat_add(e.vectors, EXCLUDED.vectors),
                           sum = ARRAY(SELECT x.a + x.b FROM unnest(e.sum, EXCLUDED.sum) WITH ORDINALITY AS x(a, b, i)
@@ -70,29 +60,25 @@ public struct EmbeddingRows: StoredRows {
         var keys: [WindowKey] = []
         var dimensions: [Int32] = []
         var hashes: [Int64] = []
-        var offsets: [Int32] = []
-        var flat: [Float] = []
+        var vectors: [String] = []
         for (key, sample) in windows {
             for entry in sample.entries {
                 keys.append(key)
                 dimensions.append(Int32(entry.item.count))
                 hashes.append(entry.hash)
-                offsets.append(Int32(flat.count))
-                flat.append(contentsOf: entry.item)
+                vectors.append(Self.arrayLiteral(entry.item))
             }
         }
-        var binds = PostgresBindings(capacity: WindowKeySQL.count + 4)
+        var binds = PostgresBindings(capacity: WindowKeySQL.count + 3)
         binds.appendKeyColumns(keys)
         binds.append(dimensions)
         binds.append(hashes)
-        binds.append(offsets)
-        binds.append(flat)
-        let flatParameter = WindowKeySQL.count + 4
+        binds.append(vectors)
         let insert = """
             INSERT INTO dl_embedding_samples (\(WindowKeySQL.columns), dimension, sample_hash, vector)
-            SELECT \(WindowKeySQL.selected), dim, h, ($\(flatParameter)::float4[])[o + 1 : o + dim]
-            FROM unnest(\(WindowKeySQL.unnestArguments(["int4", "int8", "int4"])))
-                AS t(\(WindowKeySQL.aliases), dim, h, o)
+            SELECT \(WindowKeySQL.selected), dim, h, v::float4[]
+            FROM unnest(\(WindowKeySQL.unnestArguments(["int4", "int8", "text"])))
+                AS t(\(WindowKeySQL.aliases), dim, h, v)
             ON CONFLICT DO NOTHING
             """
         try await AggregateStore.query(connection, insert, binds, logger: logger)
@@ -117,6 +103,13 @@ public struct EmbeddingRows: StoredRows {
             )
             """
         try await AggregateStore.query(connection, delete, prune, logger: logger)
+    }
+
+    /// `{x1,x2,…}` with each element in Swift's shortest round-trip form, which PostgreSQL's
+    /// float input reads back to the same value: exact, and linear in the rows (slicing one
+    /// large bound array per row copied it whole for every row, quadratic in the flush).
+    static func arrayLiteral<Element: BinaryFloatingPoint & LosslessStringConvertible>(_ values: [Element]) -> String {
+        "{" + values.map { $0.description }.joined(separator: ",") + "}"
     }
 
     private static func qualified(_ alias: String) -> String {
