@@ -17,6 +17,7 @@ import Synchronization
 ///         [--consumer-property K=V …] [--producer-property K=V …] [--otlp]
 ///     swift run -c release DriftlineBenchmarks --outage [--rate R] [--outages 15,60,120]
 ///     swift run -c release DriftlineBenchmarks --drift [--records VALUES]
+///     swift run -c release DriftlineBenchmarks --embeddings [--records VECTORS]
 ///     (--no-drift: end-to-end runs without the drift detectors and PSI evaluation)
 ///
 /// 1. decode + validate + aggregate, in memory, one thread, ~1 KB generated records;
@@ -79,6 +80,11 @@ struct Benchmarks {
         if arguments.contains("--alerts") {
             // Alert evaluation against PostgreSQL (AlertBenchmark.swift).
             try await AlertBenchmark.evaluationCost(groupings: option("--groupings", 50), days: option("--days", 30))
+            return
+        }
+        if arguments.contains("--embeddings") {
+            // The embedding-centroid analyser and its rows in PostgreSQL (EmbeddingBenchmark.swift).
+            try await EmbeddingBenchmark.run(vectors: option("--records", 500_000))
             return
         }
         if arguments.contains("--drift") {

@@ -16,6 +16,8 @@ public struct Demo: Sendable {
     public var rate: Double
     public var partitions: Int32
     public var incidentModel = "gpt-4o"
+    /// The model whose topic and answer length shift half-way (`Demo+Drift.swift`).
+    public var driftModel = "gpt-4o-mini"
     public var topic = "llm.requests"
     /// The price catalogue the demo prices with; the demo's cost tables are skipped when it is
     /// not found (run from the repository root).
@@ -98,6 +100,9 @@ public struct Demo: Sendable {
             plan.format = .otlpProto
             return plan
         }()
+        var plans = [plan, otlpPlan]
+        configureDrift(&configuration, plans: &plans)
+        let (drifting, otlpDrifting) = (plans[0], plans[1])
         say(
             "mock Kafka cluster at \(cluster.bootstrapServers), topic \(topic) with \(partitions) partitions; "
                 + "generating \(Int(rate)) requests/s for \(Int(seconds)) s, \(incidentModel) latency incident at \(Int(seconds / 2)) s"
@@ -113,7 +118,8 @@ public struct Demo: Sendable {
                 configuration: configuration, store: store, logger: logger, makeScorer: faithfulnessScorer)
             let since = Int64(Date().timeIntervalSince1970) - 600
             let started = ContinuousClock.now
-            let incidentStart = Date().addingTimeInterval(seconds / 2)
+            let startedAt = Date()
+            let incidentStart = startedAt.addingTimeInterval(seconds / 2)
             let produced: Int = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
                 if let sink {
@@ -125,8 +131,8 @@ public struct Demo: Sendable {
                         }
                     }
                 }
-                async let spans = otlpPlan.run()
-                let produced = try await plan.run { count in say("… produced \(count) records") }
+                async let spans = otlpDrifting.run()
+                let produced = try await drifting.run { count in say("… produced \(count) records") }
                 let otlpSpans = try await spans
                 var groundedCount = 0
                 if faithfulnessScorer != nil {
@@ -157,6 +163,8 @@ public struct Demo: Sendable {
             }
             let elapsed = ContinuousClock.now - started
             var out = try await report(store: store, pipeline: pipeline, produced: produced, elapsed: elapsed)
+            out += try await driftReport(
+                store: store, configuration: configuration, started: startedAt, shiftAt: incidentStart)
             if faithfulnessScorer != nil {
                 out += try await Self.qualityReport(
                     store: store, pipeline: pipeline, since: since, generated: grounded.withLock { $0 })

@@ -77,6 +77,11 @@ public final class IngestPipeline: Service, Sendable {
                         settings: $0, windowSeconds: configuration.aggregation.windowSeconds, store: store,
                         logger: logger)
                 }
+                let embeddingDrift = configuration.drift.embeddings.map {
+                    PeriodicService.embeddingDriftEvaluation(
+                        settings: $0, windowSeconds: configuration.aggregation.windowSeconds, store: store,
+                        logger: logger)
+                }
                 let alerts = try alertService(rules: alertRules)
                 let lifecycle = configuration.lifecycle.map {
                     PeriodicService.storageLifecycle(settings: $0, client: store.client, logger: logger)
@@ -87,6 +92,7 @@ public final class IngestPipeline: Service, Sendable {
                     if let drift { group.addTask { try await drift.run() } }
                     if let scoring { group.addTask { await scoring.run() } }
                     if let lifecycle { group.addTask { try await lifecycle.run() } }
+                    if let embeddingDrift { group.addTask { try await embeddingDrift.run() } }
                     let handler = IngestHandler(
                         configuration: configuration, store: store, counters: counters, logger: logger,
                         decoders: decoders, enrichers: enrichers, analysers: analysers,

@@ -88,6 +88,10 @@ struct AlertsCheckCommand: ParsableCommand {
                 ]
             case .detection(let signal, let window):
                 parts = ["drift", "detection on \(signal) within \(AlertDuration.format(window))"]
+            case .centroid(let metric, let threshold):
+                parts = [
+                    "drift", "embedding centroid \(metric.rawValue) distance >= \(String(format: "%g", threshold))",
+                ]
             }
             parts.append("severity \(drift.severity)")
             return "\(rule.sourceFile): \(rule.name): " + parts.joined(separator: ", ")

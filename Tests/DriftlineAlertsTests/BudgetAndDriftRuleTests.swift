@@ -9,6 +9,7 @@ struct BudgetAndDriftRuleTests {
         var costs: [CostAlertRow] = []
         var psi: [String: [Double]] = [:]
         var detectionCounts: [String: Int] = [:]
+        var centroids: [DriftRule.CentroidMetric: [String: Double]] = [:]
         func eventCounts(_ query: EventCountQuery) async throws -> [AlertGroup: EventCounts] { [:] }
         func metricValues(_ query: MetricQuery) async throws -> [AlertGroup: Double] { [:] }
         func costAlerts() async throws -> [CostAlertRow] { costs }
@@ -16,6 +17,9 @@ struct BudgetAndDriftRuleTests {
             psi.mapValues { Array($0.prefix(count)) }
         }
         func detections(signal: String, since start: Date) async throws -> [String: Int] { detectionCounts }
+        func latestCentroidDistances(metric: DriftRule.CentroidMetric) async throws -> [String: Double] {
+            centroids[metric] ?? [:]
+        }
     }
 
     static func decode(_ yaml: String) throws -> any AlertRule {
@@ -73,6 +77,35 @@ struct BudgetAndDriftRuleTests {
         #expect(throws: AlertSpecError.self) { try Self.decode("kind: drift\nname: d\nseverity: page\n") }
         #expect(throws: AlertSpecError.self) {
             try Self.decode("kind: drift\nname: d\npsi: {feature: ttft, consecutive: 0}\n")
+        }
+    }
+
+    @Test func aCentroidDistanceAtOrAboveTheThresholdFiresForItsGrouping() async throws {
+        let rule = try Self.decode(
+            "kind: drift\nname: topic-shift\ncentroid: {metric: euclidean, threshold: 0.5}\n")
+        let source = Source(centroids: [
+            .euclidean: ["{\"model\": \"a\"}": 0.7, "{\"model\": \"b\"}": 0.5, "{\"model\": \"c\"}": 0.49],
+            .cosine: ["{\"model\": \"a\"}": 0.9],
+        ])
+        let conditions = try await rule.evaluate(source: source, at: Date())
+        #expect(
+            conditions.map { $0.labels["grouping"] ?? "" } == [
+                "{\"model\": \"a\"}", "{\"model\": \"b\"}", "{\"model\": \"c\"}",
+            ])
+        #expect(conditions.map(\.isActive) == [true, true, false])
+        #expect(conditions[0].annotations["value"] == "0.7")
+
+        let cosine = try Self.decode("kind: drift\nname: topic\ncentroid: {threshold: 0.05}\n")
+        #expect((cosine as? DriftRule)?.condition == .centroid(metric: .cosine, threshold: 0.05))
+        let cosineConditions = try await cosine.evaluate(source: source, at: Date())
+        #expect(cosineConditions.count == 1 && cosineConditions[0].isActive)
+
+        for bad in [
+            "centroid: {metric: manhattan, threshold: 0.1}", "centroid: {metric: cosine}",
+            "centroid: {metric: cosine, threshold: 3}", "centroid: {threshold: 0}",
+            "centroid: {threshold: 0.1, window: 5m}", "centroid: {threshold: 0.1}\npsi: {feature: ttft}",
+        ] {
+            #expect(throws: AlertSpecError.self) { try Self.decode("kind: drift\nname: d\n\(bad)\n") }
         }
     }
 }

@@ -16,13 +16,20 @@ public struct NativeJSONDecoder: RecordDecoder {
     public var keepText: Bool
     /// When false, `embedding` is validated but left nil in the event.
     public var keepEmbedding: Bool
+    /// When set, a record whose `embedding` has another number of elements is refused
+    /// (`invalidValue`, field `embedding`): vectors of one stream must share one dimension.
+    public var embeddingDimension: Int?
 
     /// Shared by copies of this decoder; see `DecoderCache` for why and how.
     private let cache = DecoderCache()
 
     /// - Parameter keepEmbedding: defaults to `keepText`.
-    public init(maxRecordBytes: Int = 1 << 20, keepText: Bool = true, keepEmbedding: Bool? = nil) {
+    public init(
+        maxRecordBytes: Int = 1 << 20, keepText: Bool = true, keepEmbedding: Bool? = nil,
+        embeddingDimension: Int? = nil
+    ) {
         self.maxRecordBytes = maxRecordBytes
+        self.embeddingDimension = embeddingDimension
         self.keepText = keepText
         self.keepEmbedding = keepEmbedding ?? keepText
     }
@@ -32,6 +39,7 @@ public struct NativeJSONDecoder: RecordDecoder {
         return try cache.withExclusiveAccess { (cache) throws(DecodeError) in
             var parser = NativeJSONRecordParser(
                 scanner: scanner, keepText: keepText, keepEmbedding: keepEmbedding, cache: cache)
+            parser.embeddingDimension = embeddingDimension
             return try parser.parseRecord()
         }
     }

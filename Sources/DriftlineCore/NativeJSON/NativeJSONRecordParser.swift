@@ -4,6 +4,8 @@ struct NativeJSONRecordParser {
     var scanner: JSONScanner
     let keepText: Bool
     let keepEmbedding: Bool
+    /// When set, an `embedding` of another length is refused (`drift.embeddings.dimension`).
+    var embeddingDimension: Int? = nil
 
     /// The decoder's cache, when this decode holds it.
     let cache: DecoderCache?
@@ -387,7 +389,12 @@ struct NativeJSONRecordParser {
         }
         var values: [Float] = []
         var index = 0
-        guard try scanner.beginArray() else { return keepEmbedding ? values : nil }
+        let arrayOffset = scanner.position
+        guard try scanner.beginArray() else {
+            try checkEmbeddingLength(0, at: arrayOffset)
+            return keepEmbedding ? values : nil
+        }
+        if keepEmbedding, let embeddingDimension { values.reserveCapacity(embeddingDimension) }
         repeat {
             let valueOffset = scanner.position
             switch scanner.base[valueOffset] {
@@ -405,7 +412,18 @@ struct NativeJSONRecordParser {
             }
             index += 1
         } while try scanner.endElement()
+        try checkEmbeddingLength(index, at: arrayOffset)
         return keepEmbedding ? values : nil
+    }
+
+    /// A vector whose length is not the configured dimension would never fit a centroid: it is
+    /// refused here, naming the field, rather than dropped later.
+    private func checkEmbeddingLength(_ length: Int, at offset: Int) throws(DecodeError) {
+        guard let embeddingDimension, length != embeddingDimension else { return }
+        throw DecodeError(
+            .invalidValue, field: "embedding", byteOffset: offset,
+            reason:
+                "embedding has \(length) elements; drift.embeddings.dimension is \(embeddingDimension)")
     }
 
     private mutating func feedbackValue() throws(DecodeError) -> Feedback? {

@@ -83,6 +83,10 @@ public struct TrafficGenerator: Sendable {
     public var malformedRate: Double
     /// Approximate bytes of prompt + response text per record.
     public var textBytes: Int
+    /// Embedding vectors clustered by topic on every record, when set (nil: none).
+    public var topics: TopicSpace?
+    /// A topic and output-length drift of one model, when set.
+    public var driftShift: DriftShift?
     private var random: SplitMix64
     private let modelWeights: [Double]
     private var sequence: UInt64 = 0
@@ -123,6 +127,8 @@ public struct TrafficGenerator: Sendable {
         /// The Kafka key: model and tenant, so one model-tenant stream stays on one partition.
         public var key: String
         public var malformed: Bool
+        /// The request's embedding, when the generator has a topic space.
+        public var embedding: [Float]? = nil
 
         public var ttftMilliseconds: Double? {
             firstTokenMicroseconds.map { Double($0 - startMicroseconds) / 1000 }
@@ -141,14 +147,17 @@ public struct TrafficGenerator: Sendable {
         let slow = incident.map { $0.model == profile.model } ?? false
         let factor = slow ? incident!.factor : 1
         let tenant = Self.tenants[random.weightedIndex(Self.tenantWeights)]
-        let (app, route) = Self.apps[Int(random.next() % UInt64(Self.apps.count))]
+        let appIndex = Int(random.next() % UInt64(Self.apps.count))
+        let (app, route) = Self.apps[appIndex]
         let team = Self.teams[Int(random.next() % UInt64(Self.teams.count))]
         let environment = random.chance(0.85) ? "prod" : "staging"
         let errorRate = min(1, profile.errorRate * (slow ? incident!.errorFactor : 1))
         let isError = random.chance(errorRate)
 
         let input = max(1, Int64(random.logNormal(median: profile.inputTokensMedian, sigma: 0.6)))
-        var output = isError ? 0 : max(1, Int64(random.logNormal(median: profile.outputTokensMedian, sigma: 0.7)))
+        let shifted = driftShift.map { $0.model == profile.model } ?? false
+        let outputMedian = profile.outputTokensMedian * (shifted ? driftShift!.outputFactor : 1)
+        var output = isError ? 0 : max(1, Int64(random.logNormal(median: outputMedian, sigma: 0.7)))
         let cached = profile.cacheShare > 0 && random.chance(0.4) ? Int64(Double(input) * profile.cacheShare) : 0
         let cacheWrite = profile.provider == "anthropic" && cached == 0 && random.chance(0.2) ? input / 2 : 0
         let reasoning = Int64(Double(output) * profile.reasoningShare)
@@ -171,7 +180,7 @@ public struct TrafficGenerator: Sendable {
             if streamed { firstToken = first }
         }
 
-        let request = GeneratedRequest(
+        var request = GeneratedRequest(
             requestID: "req-\(String(random.next(), radix: 36))-\(sequence)", model: profile.model,
             provider: profile.provider, tenant: tenant, app: app, route: route, team: team,
             environment: environment, startMicroseconds: startMicroseconds, firstTokenMicroseconds: firstToken,
@@ -179,6 +188,10 @@ public struct TrafficGenerator: Sendable {
             cacheWriteTokens: cacheWrite, reasoningTokens: reasoning, isError: isError, errorType: errorKind?.type,
             httpStatus: errorKind?.status ?? 200, key: "\(profile.model)/\(tenant)",
             malformed: malformedRate > 0 && random.chance(malformedRate))
+        if topics != nil {
+            let topic = shifted ? driftShift!.topic : topics!.topic(app: appIndex)
+            request.embedding = topics!.vector(topic: topic)
+        }
         encode(request, into: &json)
         return request
     }
@@ -198,6 +211,7 @@ public struct TrafficGenerator: Sendable {
         event.dimensions.labels = ["region": "eu-west-1"]
         event.prompt = words(textBytes * 2 / 5)
         event.response = words(textBytes * 3 / 5)
+        event.embedding = request.embedding
         encoder.encode(event, appendingTo: &out)
     }
 

@@ -24,6 +24,10 @@ public struct TrafficPlan: Sendable {
     /// The formats the generator writes; gateway logs are decoded, not generated.
     public static let generatedFormats: [RecordFormat] = [.nativeJSON, .otlpProto, .otlpJSON]
     public var spansPerRecord = 10
+    /// Records carry embeddings of this dimension, clustered by topic (nil: none).
+    public var embeddingDimension: Int?
+    /// A topic and output-length drift switched on with the incident, after `incidentAfterSeconds`.
+    public var driftShift: TrafficGenerator.DriftShift?
 
     public init(
         brokers: String, topic: String, count: Int, rate: Double, seed: UInt64 = 42,
@@ -47,6 +51,7 @@ public struct TrafficPlan: Sendable {
         configuration.properties = producerProperties
         let producer = try KafkaProducer(configuration: configuration)
         var generator = TrafficGenerator(seed: seed, malformedRate: malformedRate)
+        generator.topics = embeddingDimension.map { TrafficGenerator.TopicSpace(dimension: $0, seed: seed) }
         let start = ContinuousClock.now
         var lastReport = start
         var produced = 0
@@ -67,6 +72,9 @@ public struct TrafficPlan: Sendable {
             let elapsed = (ContinuousClock.now - start).seconds
             if let incident, generator.incident == nil, elapsed >= incidentAfterSeconds {
                 generator.incident = incident
+            }
+            if let driftShift, generator.driftShift == nil, elapsed >= incidentAfterSeconds {
+                generator.driftShift = driftShift
             }
             let due = rate > 0 ? Int(rate * elapsed) + 1 : produced + 1000
             if produced >= due {

@@ -45,6 +45,23 @@ extension PostgresAlertStore {
         return result
     }
 
+    public func latestCentroidDistances(metric: DriftRule.CentroidMetric) async throws -> [String: Double] {
+        // The column comes from the enumeration, never from input.
+        let column = metric == .cosine ? "cosine_distance" : "euclidean_distance"
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT DISTINCT ON (grouping) grouping::text, \(column)
+                    FROM dl_embedding_drift ORDER BY grouping, current_end DESC, evaluated_at DESC
+                    """),
+            logger: logger)
+        var result: [String: Double] = [:]
+        for try await (grouping, distance) in rows.decode((String, Double?).self) {
+            if let distance { result[grouping] = distance }
+        }
+        return result
+    }
+
     // MARK: Engine steps
 
     /// Runs one engine step in one transaction: locks the state row (so members evaluating at

@@ -5,9 +5,9 @@ extension PipelineConfiguration {
     /// The analysers a pipeline runs, in flush order: window aggregates, span counts, the
     /// categorical features (finish reasons and those `drift.psi.features` names), first
     /// appearances of models, versions and `drift.change_labels` values, exact counts of the latency thresholds the alert rules' SLOs declare, the online
-    /// drift detectors (unless `drift.detectors: off`), with a price catalogue, costs (with
-    /// the pricing enricher before them) and, with `quality:` and a scoring queue, the
-    /// faithfulness sampler.
+    /// drift detectors (unless `drift.detectors: off`), embedding sums and samples (with
+    /// `drift.embeddings`), with a price catalogue, costs (with the pricing enricher before them)
+    /// and, with `quality:` and a scoring queue, the faithfulness sampler.
     func analysis(catalogue: PriceCatalogue?, alertRules: [any AlertRule] = [], scoringQueue: ScoringQueue? = nil)
         -> (enrichers: [any EventEnricher], analysers: [any EventAnalyser])
     {
@@ -24,6 +24,10 @@ extension PipelineConfiguration {
         }
         if let detectors = drift.detectors {
             analysers.append(DriftDetectorAnalyser(consumerGroup: kafka.groupID, settings: detectors))
+        }
+        if let embeddings = drift.embeddings {
+            analysers.append(
+                EmbeddingCentroidAnalyser(windowSeconds: aggregation.windowSeconds, settings: embeddings))
         }
         if let catalogue {
             enrichers.append(PricingEnricher(catalogue: catalogue))

@@ -11,6 +11,8 @@ extension PipelineConfiguration {
         /// Labels whose new values are recorded as change events (`dl_change_events`), beside
         /// new models and model versions, which always are.
         public var changeLabels: [String] = []
+        /// Embedding-centroid drift; nil (the default, or `embeddings: off`) runs none.
+        public var embeddings: EmbeddingSettings?
 
         public init() {}
 
@@ -23,7 +25,7 @@ extension PipelineConfiguration {
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case detectors, psi
+            case detectors, psi, embeddings
             case changeLabels = "change_labels"
         }
 
@@ -40,6 +42,9 @@ extension PipelineConfiguration {
                 psi = try container.decodeIfPresent(PSISettings.self, forKey: .psi) ?? psi
             }
             changeLabels = try container.decodeIfPresent([String].self, forKey: .changeLabels) ?? changeLabels
+            if (try? container.decode(String.self, forKey: .embeddings)) != "off" {
+                embeddings = try container.decodeIfPresent(EmbeddingSettings.self, forKey: .embeddings)
+            }
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -51,6 +56,11 @@ extension PipelineConfiguration {
             }
             if let psi { try container.encode(psi, forKey: .psi) } else { try container.encode("off", forKey: .psi) }
             try container.encode(changeLabels, forKey: .changeLabels)
+            if let embeddings {
+                try container.encode(embeddings, forKey: .embeddings)
+            } else {
+                try container.encode("off", forKey: .embeddings)
+            }
         }
     }
 

@@ -12,7 +12,9 @@ public struct DecoderRegistry: Sendable {
         let text = needs.contains(.text)
         let embedding = needs.contains(.embedding)
         decoders[.nativeJSON] = SingleEventDecoder(
-            decoder: NativeJSONDecoder(maxRecordBytes: maxBytes, keepText: text, keepEmbedding: embedding))
+            decoder: NativeJSONDecoder(
+                maxRecordBytes: maxBytes, keepText: text, keepEmbedding: embedding,
+                embeddingDimension: configuration.drift.embeddings?.dimension))
         decoders[.litellm] = SingleEventDecoder(decoder: LiteLLMDecoder(maxRecordBytes: maxBytes, keepText: text))
         decoders[.openAIChat] = SingleEventDecoder(
             decoder: OpenAIChatDecoder(maxRecordBytes: maxBytes, keepText: text))

@@ -78,9 +78,11 @@ extension RollupTable {
         windows, costs, spanCounts, categoryCounts, thresholdCounts, qualityCounts,
     ]
 
-    /// Tables with a window column whose rows are not per-window sums: one row per scored
-    /// sample, kept whole (the window columns let it join the counters).
-    public static let notRolledUp: Set<String> = ["dl_quality_samples"]
+    /// Tables with a window column that the lifecycle does not merge: one row per scored sample
+    /// (kept whole; the window columns let it join the counters), and the embedding sums and
+    /// bottom-k samples, whose vector columns have no merge rule yet (their one-minute rows stay
+    /// until a rule for element-wise sums and k-lowest merging is added).
+    public static let notRolledUp: Set<String> = ["dl_quality_samples", "dl_embedding_windows", "dl_embedding_samples"]
 }
 
 extension RollupTable {

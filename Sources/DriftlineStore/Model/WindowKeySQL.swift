@@ -10,8 +10,10 @@ enum WindowKeySQL {
 
     /// The key columns: `window_start, window_seconds, model, …, labels`, for the insert's
     /// column list and `ON CONFLICT`.
-    static let columns = (["window_start", "window_seconds"] + dimensionColumns + ["labels"])
-        .joined(separator: ", ")
+    static let columns = columnNames.joined(separator: ", ")
+
+    /// The key columns one by one.
+    static let columnNames = ["window_start", "window_seconds"] + dimensionColumns + ["labels"]
 
     /// The key as selected from the `unnest`: `to_timestamp(ws), wsec, model, …, labels::jsonb`.
     static let selected = (["to_timestamp(ws)", "wsec"] + dimensionColumns + ["labels::jsonb"])

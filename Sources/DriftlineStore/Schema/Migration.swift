@@ -24,6 +24,7 @@ extension Migration {
         Migration(version: 7, name: "drift detections, analyser state", statements: DriftSQL.statements),
         Migration(version: 8, name: "alert threshold counts, state, history, outbox", statements: AlertSQL.statements),
         Migration(version: 9, name: "change events, drift movers", statements: ChangeSQL.statements),
+        Migration(version: 10, name: "embedding sums, samples, drift", statements: EmbeddingSQL.statements),
         Migration(version: 11, name: "quality samples, counts, Wilson rates", statements: QualitySQL.statements),
         Migration(
             version: 12, name: "analyst views, read-only role driftline_reader",
