@@ -17,6 +17,7 @@ import Synchronization
 ///         [--consumer-property K=V …] [--producer-property K=V …] [--otlp]
 ///     swift run -c release DriftlineBenchmarks --outage [--rate R] [--outages 15,60,120]
 ///     swift run -c release DriftlineBenchmarks --drift [--records VALUES]
+///     swift run -c release DriftlineBenchmarks --faithfulness [--seconds S] | --model
 ///     (--no-drift: end-to-end runs without the drift detectors and PSI evaluation)
 ///
 /// 1. decode + validate + aggregate, in memory, one thread, ~1 KB generated records;
@@ -77,6 +78,16 @@ struct Benchmarks {
         if arguments.contains("--alerts") {
             // Alert evaluation against PostgreSQL (AlertBenchmark.swift).
             try await AlertBenchmark.evaluationCost(groupings: option("--groupings", 50), days: option("--days", 30))
+            return
+        }
+        if arguments.contains("--faithfulness") {
+            // Faithfulness scoring with the shipped model (FaithfulnessBenchmark.swift).
+            try FaithfulnessBenchmark.run(seconds: Double(option("--seconds", 20)))
+            return
+        }
+        if arguments.contains("--model") {
+            // Sentence embeddings and tokenizers of the shipped model (ModelBenchmarks.swift).
+            try ModelBenchmarks.run()
             return
         }
         if arguments.contains("--drift") {
