@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A scorer run over an evaluation set, next to the lexical-overlap baseline on the same rows:
 /// per source and overall, balanced accuracy at the calibrated thresholds, ROC-AUC, confusion

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Labelled rows for evaluating a faithfulness scorer, one JSON object per line: `id` (string or
 /// number), `doc` (the context), `claim` (the response), `label` (1 or true = supported, 0 or
