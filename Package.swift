@@ -124,6 +124,7 @@ let package = Package(
                 "DriftlineAlerts",
                 "DriftlinePipeline",
                 "DriftlineDemo",
+                "DriftlineModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -139,7 +140,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "DriftlineBenchmarks",
-            dependencies: ["DriftlinePipeline", "DriftlineDemo", "DriftlineTestSupport"],
+            dependencies: ["DriftlinePipeline", "DriftlineDemo", "DriftlineModel", "DriftlineTestSupport"],
             path: "Benchmarks/DriftlineBenchmarks",
             swiftSettings: swiftSettings
         ),

@@ -18,6 +18,7 @@ import Synchronization
 ///     swift run -c release DriftlineBenchmarks --outage [--rate R] [--outages 15,60,120]
 ///     swift run -c release DriftlineBenchmarks --drift [--records VALUES]
 ///     swift run -c release DriftlineBenchmarks --embeddings [--records VECTORS]
+///     swift run -c release DriftlineBenchmarks --faithfulness [--seconds S] | --model
 ///     (--no-drift: end-to-end runs without the drift detectors and PSI evaluation)
 ///
 /// 1. decode + validate + aggregate, in memory, one thread, ~1 KB generated records;
@@ -85,6 +86,16 @@ struct Benchmarks {
         if arguments.contains("--embeddings") {
             // The embedding-centroid analyser and its rows in PostgreSQL (EmbeddingBenchmark.swift).
             try await EmbeddingBenchmark.run(vectors: option("--records", 500_000))
+            return
+        }
+        if arguments.contains("--faithfulness") {
+            // Faithfulness scoring with the shipped model (FaithfulnessBenchmark.swift).
+            try FaithfulnessBenchmark.run(seconds: Double(option("--seconds", 20)))
+            return
+        }
+        if arguments.contains("--model") {
+            // Sentence embeddings and tokenizers of the shipped model (ModelBenchmarks.swift).
+            try ModelBenchmarks.run()
             return
         }
         if arguments.contains("--drift") {

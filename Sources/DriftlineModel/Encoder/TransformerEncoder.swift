@@ -115,9 +115,14 @@ public final class TransformerEncoder: Sendable {
         configuration.maxPositionEmbeddings - (configuration.family == .roberta ? configuration.padTokenId + 1 : 0)
     }
 
-    /// The last hidden states of every token of every sequence.
-    public func hiddenStates(_ batch: [TokenizedInput]) throws(ModelError) -> EncoderOutput {
+    /// The last hidden states of every token of every sequence, or those after the first
+    /// `layerCount` layers (an intermediate layer, as BERTScore picks one per model).
+    public func hiddenStates(_ batch: [TokenizedInput], layerCount: Int? = nil) throws(ModelError) -> EncoderOutput {
         let h = configuration.hiddenSize
+        let layerCount = layerCount ?? layers.count
+        guard (0...layers.count).contains(layerCount) else {
+            throw ModelError(.invalidInput, "layer count \(layerCount) outside 0...\(layers.count)")
+        }
         var offsets: [Int] = [0]
         for (index, input) in batch.enumerated() {
             guard input.count > 0, input.count <= maxSequenceLength else {
@@ -142,7 +147,9 @@ public final class TransformerEncoder: Sendable {
             embed(batch, into: buffer.baseAddress!)
             let workspace = Workspace(rows: rows, configuration: configuration, longest: batch.map(\.count).max() ?? 0)
             defer { workspace.deallocate() }
-            for layer in layers { run(layer, on: buffer.baseAddress!, offsets: offsets, workspace: workspace) }
+            for layer in layers.prefix(layerCount) {
+                run(layer, on: buffer.baseAddress!, offsets: offsets, workspace: workspace)
+            }
         }
         return EncoderOutput(hiddenSize: h, offsets: offsets, values: hidden)
     }

@@ -1,0 +1,39 @@
+/// The evidence the reference scorer combines into one score, kept apart so the calibration can
+/// be re-measured (`driftline faithfulness eval --features-out`) without re-running the model.
+public struct FaithfulnessFeatures: Sendable, Equatable, Codable {
+    /// BERTScore-style precision: each response token's best cosine against any context token,
+    /// averaged over the response's tokens with equal weights (Zhang et al. 2020, eq. 1).
+    public var tokenPrecision: Double
+    /// The same, each token weighted by its idf over the context's sentences (eq. 3).
+    public var tokenPrecisionIDF: Double
+    /// The lowest idf-weighted token precision of any response sentence.
+    public var weakestSentencePrecision: Double
+    /// The lowest, over the response's sentences, of the best cosine between the sentence's
+    /// mean-pooled token states and any context sentence's.
+    public var weakestSentenceSimilarity: Double
+    /// `LexicalGrounding.contentOverlap` and `.bigramOverlap`.
+    public var contentOverlap: Double
+    public var bigramOverlap: Double
+    public var unsupportedNumbers: Int
+    public var unsupportedNames: Int
+    /// Response sentences whose negation differs from their best-matching context sentence's.
+    public var negationMismatches: Int
+    public var responseSentences: Int
+
+    public init(
+        tokenPrecision: Double, tokenPrecisionIDF: Double, weakestSentencePrecision: Double,
+        weakestSentenceSimilarity: Double, contentOverlap: Double, bigramOverlap: Double, unsupportedNumbers: Int,
+        unsupportedNames: Int, negationMismatches: Int, responseSentences: Int
+    ) {
+        self.tokenPrecision = tokenPrecision
+        self.tokenPrecisionIDF = tokenPrecisionIDF
+        self.weakestSentencePrecision = weakestSentencePrecision
+        self.weakestSentenceSimilarity = weakestSentenceSimilarity
+        self.contentOverlap = contentOverlap
+        self.bigramOverlap = bigramOverlap
+        self.unsupportedNumbers = unsupportedNumbers
+        self.unsupportedNames = unsupportedNames
+        self.negationMismatches = negationMismatches
+        self.responseSentences = responseSentences
+    }
+}
