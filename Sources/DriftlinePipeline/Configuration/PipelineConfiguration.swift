@@ -16,6 +16,8 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var drift = DriftSettings()
     /// SLO and threshold alerts and their receivers; nil (`alerts: off`) evaluates none.
     public var alerts: AlertSettings? = AlertSettings()
+    /// The HTTP endpoint with Driftline's own metrics and health; nil (`metrics: off`) serves none.
+    public var metrics: MetricsSettings? = MetricsSettings()
     /// Settings the environment replaced, by their key (`postgres.url`) → the variable
     /// (`DATABASE_URL`), so that a bad value is blamed on where it came from.
     public internal(set) var environmentOverrides: [String: String] = [:]
@@ -23,7 +25,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts
+        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts, metrics
         case deadLetters = "dead_letters"
     }
 
@@ -42,6 +44,11 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
             alerts = nil
         } else {
             alerts = try container.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? alerts
+        }
+        if (try? container.decode(String.self, forKey: .metrics)) == "off" {
+            metrics = nil
+        } else {
+            metrics = try container.decodeIfPresent(MetricsSettings.self, forKey: .metrics) ?? metrics
         }
     }
 }
