@@ -11,7 +11,7 @@ import Synchronization
 public final class IngestPipeline: Service, Sendable {
     public let configuration: PipelineConfiguration
     public let store: AggregateStore
-    private let logger: Logger
+    let logger: Logger
     private let counters = IngestCounters()
     private let consumerBox = Mutex<KafkaConsumer?>(nil)
     private let stopRequested = Mutex(false)
@@ -95,11 +95,11 @@ public final class IngestPipeline: Service, Sendable {
                     group.cancelAll()
                 }
             } onCancel: {
-                phase.withLock { $0 = .stopping }
+                self.phase.withLock { $0 = .stopping }
                 consumer.stop()
             }
         } onGracefulShutdown: {
-            phase.withLock { $0 = .stopping }
+            self.phase.withLock { $0 = .stopping }
             consumer.stop()
         }
         logger.info("consumer closed", metadata: ["statistics": "\(statistics)"])

@@ -32,7 +32,7 @@ struct SelfMetricsTests {
     ])
     func aBadMetricsSectionNamesTheKey(yaml: String, key: String, fragment: String) throws {
         do {
-            var configuration = try PipelineConfiguration.parse(yaml: yaml, file: "bad.yaml")
+            let configuration = try PipelineConfiguration.parse(yaml: yaml, file: "bad.yaml")
             try configuration.validate(file: "bad.yaml")
             Issue.record("expected an error for \(yaml)")
         } catch let error as ConfigurationError {
@@ -203,7 +203,12 @@ struct SelfMetricsTests {
             MetricNames.alertDeliveryFailures, MetricNames.scorerQueueDepth, MetricNames.scorerShedSamples,
         ]
         for name in names { #expect(docs.contains("`\(name)`"), "docs/operations.md does not list \(name)") }
-        let documented = Set(docs.matches(of: #/`(driftline_[a-z_]+)`/#).map { String($0.1) })
+        // The rows of the metrics table: `| `name` | type | labels | what |`.
+        let documented = Set(
+            docs.split(separator: "\n").compactMap { $0.firstMatch(of: #/^\| `(driftline_[a-z_]+)` \|/#) }.map {
+                String($0.1)
+            })
+        #expect(documented.count == names.count)
         #expect(documented.subtracting(names).isEmpty, "documented but not defined: \(documented.subtracting(names))")
     }
 }

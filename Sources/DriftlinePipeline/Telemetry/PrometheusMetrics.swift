@@ -1,4 +1,4 @@
-public import Metrics
+import Metrics
 public import Prometheus
 
 /// The Prometheus backend of Driftline's metrics. swift-metrics allows one bootstrap per
@@ -23,7 +23,7 @@ public enum PrometheusMetrics {
 
     private static let bootstrapped: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(factory(registry: registry))
+        MetricsSystem.bootstrap(Self.factory(registry: registry))
         return registry
     }()
 
