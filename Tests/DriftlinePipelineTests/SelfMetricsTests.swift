@@ -27,7 +27,7 @@ struct SelfMetricsTests {
     @Test(arguments: [
         ("metrics: {prot: 9100}\n", "metrics.prot", "unknown setting"),
         ("metrics: {port: ninety}\n", "metrics.port", "expected a TCP port number"),
-        ("metrics: {port: 70000}\n", "metrics.port", "0…65535, got 70000"),
+        ("metrics: {port: 70000}\n", "metrics.port", "(0…65535), got 70000"),
         ("metrics: {host: ''}\n", "metrics.host", "expected an address"),
     ])
     func aBadMetricsSectionNamesTheKey(yaml: String, key: String, fragment: String) throws {
