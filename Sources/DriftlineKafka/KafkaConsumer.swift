@@ -229,6 +229,19 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// The oldest and next offsets of a partition as last seen in fetch responses, without asking
+    /// a broker (`rd_kafka_get_watermark_offsets`): cheap enough for the poll thread, and nil until
+    /// a fetch of the partition has answered. Stale while the partition is paused.
+    public func cachedWatermarks(topic: String, partition: Int32) -> (low: Int64, high: Int64)? {
+        try? withLiveHandle { handle in
+            var low: Int64 = -1
+            var high: Int64 = -1
+            let result = rd_kafka_get_watermark_offsets(handle, topic, partition, &low, &high)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR, low >= 0, high >= 0 else { return nil }
+            return (low, high)
+        }
+    }
+
     /// Stops fetching from `partitions` (poll thread only). Records already fetched but not yet
     /// handed to the handler are discarded by librdkafka and fetched again after ``resume(_:)``.
     public func pause(_ partitions: [TopicPartition]) throws {

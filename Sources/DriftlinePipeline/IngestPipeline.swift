@@ -11,18 +11,27 @@ import Synchronization
 public final class IngestPipeline: Service, Sendable {
     public let configuration: PipelineConfiguration
     public let store: AggregateStore
-    private let logger: Logger
+    let logger: Logger
     private let counters = IngestCounters()
     private let consumerBox = Mutex<KafkaConsumer?>(nil)
     private let stopRequested = Mutex(false)
     /// The faithfulness scoring service, with `quality:` configured.
     private let scoring: ScoringService?
 
+    /// Driftline's own metrics (`/metrics`); the global swift-metrics factory unless injected.
+    public let metrics: PipelineMetrics
+    let readinessBox = IngestReadinessBox()
+    let phase = Mutex(Phase.starting)
+
+    enum Phase: Sendable {
+        case starting, consuming, stopping, stopped
+    }
+
     /// `makeScorer` makes the faithfulness scorer when `quality:` is configured; without one,
     /// sampled responses are counted and shed as `no_scorer`.
     public init(
         configuration: PipelineConfiguration, store: AggregateStore, logger: Logger,
-        makeScorer: FaithfulnessScorerFactory? = nil
+        makeScorer: FaithfulnessScorerFactory? = nil, metrics: PipelineMetrics = PipelineMetrics()
     ) {
         self.configuration = configuration
         self.store = store
@@ -32,6 +41,7 @@ public final class IngestPipeline: Service, Sendable {
                 queue: ScoringQueue(capacity: quality.queueCapacity), workers: quality.workers,
                 makeScorer: makeScorer ?? { throw NoFaithfulnessScorer() }, store: store, logger: logger)
         }
+        self.metrics = metrics
     }
 
     /// librdkafka defaults for the pipeline's consumer; `kafka.properties` overrides them.
@@ -61,6 +71,11 @@ public final class IngestPipeline: Service, Sendable {
         try consumer.subscribe(topics: kafka.topics.map(\.name))
         consumerBox.withLock { $0 = consumer }
         if stopRequested.withLock({ $0 }) { consumer.stop() }
+        phase.withLock { if $0 == .starting { $0 = .consuming } }
+        defer {
+            phase.withLock { $0 = .stopped }
+            readinessBox.clear()
+        }
         logger.info(
             "consuming",
             metadata: [
@@ -96,14 +111,17 @@ public final class IngestPipeline: Service, Sendable {
                     let handler = IngestHandler(
                         configuration: configuration, store: store, counters: counters, logger: logger,
                         decoders: decoders, enrichers: enrichers, analysers: analysers,
-                        storeTimeout: .milliseconds(Int64(configuration.flush.timeoutSeconds * 1000)))
+                        storeTimeout: .milliseconds(Int64(configuration.flush.timeoutSeconds * 1000)),
+                        metrics: metrics, readiness: readinessBox)
                     try await consumer.run(handler: handler)
                     group.cancelAll()
                 }
             } onCancel: {
+                self.phase.withLock { $0 = .stopping }
                 consumer.stop()
             }
         } onGracefulShutdown: {
+            self.phase.withLock { $0 = .stopping }
             consumer.stop()
         }
         logger.info("consumer closed", metadata: ["statistics": "\(statistics)"])
@@ -124,12 +142,13 @@ public final class IngestPipeline: Service, Sendable {
         return AlertService(
             rules: rules, routes: routes, externalURL: settings.externalURL,
             store: PostgresAlertStore(client: store.client, logger: logger), every: .seconds(settings.everySeconds),
-            logger: logger)
+            logger: logger, metrics: AlertMetrics(factory: metrics.factory))
     }
 
     /// Asks the pipeline to stop: it flushes what it consumed and leaves the group. Thread-safe.
     public func stop() {
         stopRequested.withLock { $0 = true }
+        phase.withLock { if $0 != .stopped { $0 = .stopping } }
         consumerBox.withLock { $0?.stop() }
     }
 

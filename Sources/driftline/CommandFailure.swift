@@ -27,6 +27,8 @@ enum CommandFailure {
             throw fail(error.kind == .permanent ? configuration : unavailable, "\(error)")
         } catch let error as WebhookSinkError {
             throw fail(configuration, "\(error)")
+        } catch let error as HealthServerError {
+            throw fail(configuration, "\(error)")
         } catch let interrupted as Interrupted {
             throw fail(128 + interrupted.signal, "\(interrupted)")
         }

@@ -8,7 +8,7 @@ struct Driftline: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, MigrateCommand.self, GenerateCommand.self, DemoCommand.self, PricesCommand.self,
             CostCommand.self, DriftCommand.self, AlertsCommand.self, WebhookSinkCommand.self, ReportCommand.self,
-            LifecycleCommand.self, FaithfulnessCommand.self,
+            LifecycleCommand.self, FaithfulnessCommand.self, HealthCommand.self,
         ]
     )
 }

@@ -44,8 +44,20 @@ struct RunCommand: AsyncParsableCommand {
             configuration: try url.connectionConfiguration(connectTimeout: configuration.postgres.connectTimeout),
             logger: logger)
         let store = AggregateStore(client: client, ingestConnection: ingestConnection, logger: logger)
-        let pipeline = IngestPipeline(configuration: configuration, store: store, logger: logger)
+        // Driftline's own metrics go to the Prometheus registry /metrics serves; swift-metrics
+        // takes one backend per process, set here once.
+        let registry = PrometheusMetrics.bootstrap()
+        let pipeline = IngestPipeline(
+            configuration: configuration, store: store, logger: logger, metrics: PipelineMetrics())
         defer { Task { await ingestConnection.close() } }
+        var server: HealthServer?
+        if let settings = configuration.metrics {
+            let started = try await HealthServer.start(host: settings.host, port: settings.port, registry: registry) {
+                await pipeline.readiness()
+            }
+            logger.info("serving /metrics, /healthz and /readyz", metadata: ["url": "\(started.url)"])
+            server = started
+        }
         // Shutdown goes in reverse order: the pipeline stops and flushes first, then the
         // Postgres client it flushes through.
         var group = ServiceGroupConfiguration(
@@ -63,14 +75,20 @@ struct RunCommand: AsyncParsableCommand {
         let services = ServiceGroup(configuration: group)
         // Any signal the relay heard (also one that came before the group listened) shuts the
         // group down gracefully; the group's own handling makes the same call.
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await services.run() }
-            tasks.addTask {
-                for await _ in relay.signals { await services.triggerGracefulShutdown() }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await services.run() }
+                tasks.addTask {
+                    for await _ in relay.signals { await services.triggerGracefulShutdown() }
+                }
+                try await tasks.next()
+                tasks.cancelAll()
             }
-            try await tasks.next()
-            tasks.cancelAll()
+        } catch {
+            await server?.stop()
+            throw error
         }
+        await server?.stop()
     }
 }
 

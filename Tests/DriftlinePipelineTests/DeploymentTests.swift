@@ -21,7 +21,8 @@ struct DeploymentTests {
     @Test func composeDefinesTheStack() throws {
         let compose = try ComposeFile.load()
         for name in [
-            "kafka", "kafka-init", "kafka-init-otlp", "postgres", "driftline", "generator", "generator-otlp", "grafana",
+            "kafka", "kafka-init", "postgres", "driftline", "generator", "generator-otlp", "webhook-sink",
+            "otel-collector", "grafana",
         ] {
             #expect(compose.services[name] != nil, "compose.yaml has no service \(name)")
         }
@@ -82,11 +83,14 @@ struct DeploymentTests {
                         declaredVolumes.contains(mount.source), "\(name) uses the undeclared volume \(mount.source)")
                 }
             }
-            if let context = service["build"] as? String {
-                let dockerfile = repositoryRoot.appendingPathComponent(context).appendingPathComponent("Dockerfile")
+            if let build = service["build"] {
+                let long = build as? [String: Any]
+                let context = build as? String ?? long?["context"] as? String ?? "."
+                let file = long?["dockerfile"] as? String ?? "Dockerfile"
+                let dockerfile = repositoryRoot.appendingPathComponent(context).appendingPathComponent(file)
                 #expect(
                     FileManager.default.fileExists(atPath: dockerfile.path),
-                    "\(name) builds from \(context) without a Dockerfile")
+                    "\(name) builds from \(context) without \(file)")
             }
         }
     }
@@ -107,20 +111,12 @@ struct DeploymentTests {
                 }
                 let condition = (value as? [String: Any])?["condition"] as? String
                 conditions += 1
-                switch condition {
-                case "service_healthy":
-                    #expect(
-                        target["healthcheck"] != nil,
-                        "\(name) waits for \(dependency) to be healthy, which has no healthcheck")
-                case "service_completed_successfully":
-                    let restart = target["restart"].map { "\($0)" } ?? "no"
-                    #expect(
-                        restart == "no" || restart == "false", "\(dependency) must run once for \(name) to wait for it")
-                case "service_started":
-                    break
-                default:
-                    Issue.record("\(name) → \(dependency): unknown condition \(condition ?? "nil")")
-                }
+                // Started is not ready, and a one-shot job has no health: every dependency is
+                // waited for until its healthcheck passes.
+                #expect(condition == "service_healthy", "\(name) → \(dependency): \(condition ?? "no condition")")
+                #expect(
+                    target["healthcheck"] != nil,
+                    "\(name) waits for \(dependency) to be healthy, which has no healthcheck")
             }
         }
         #expect(conditions >= 5)
@@ -128,13 +124,21 @@ struct DeploymentTests {
 
     @Test func theTopicsAreCreatedWithEightPartitionsAndAutoCreationIsOff() throws {
         let compose = try ComposeFile.load()
-        for (service, topic) in [("kafka-init", "llm.requests"), ("kafka-init-otlp", "otlp_spans")] {
-            let command = compose.command(of: service)
+        let commands = compose.topicCommands()
+        #expect(commands.compactMap { Self.option("--topic", in: $0) } == ["llm.requests", "otlp_spans"])
+        for command in commands {
             #expect(command.first?.hasSuffix("kafka-topics.sh") == true)
             #expect(command.contains("--create") && command.contains("--if-not-exists"))
-            #expect(Self.option("--topic", in: command) == topic)
             #expect(Self.option("--partitions", in: command) == "8")
+            #expect(Self.option("--bootstrap-server", in: command) == "kafka:9092")
         }
+        // Healthy means the topics were created: the marker is written after both commands.
+        let script = compose.command(of: "kafka-init").last ?? ""
+        #expect(script.hasPrefix("set -e\n"), "a failed creation must not mark the topics as created")
+        let healthcheck = compose.services["kafka-init"]?["healthcheck"] as? [String: Any]
+        let healthTest = (healthcheck?["test"] as? [Any] ?? []).map { "\($0)" }.joined(separator: " ")
+        #expect(healthTest.contains("/tmp/topics-created"))
+        #expect(script.range(of: "touch /tmp/topics-created")!.lowerBound > script.range(of: "otlp_spans")!.lowerBound)
         let kafka = compose.environment(of: "kafka")
         #expect(kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false")
         #expect(kafka["KAFKA_ADVERTISED_LISTENERS"]?.contains("PLAINTEXT://kafka:9092") == true)
@@ -163,9 +167,7 @@ struct DeploymentTests {
 
         // Each topic driftline reads is created by an init service and written by a generator
         // in the format the configuration expects on it.
-        let created = ["kafka-init", "kafka-init-otlp"].compactMap {
-            Self.option("--topic", in: compose.command(of: $0))
-        }
+        let created = compose.topicCommands().compactMap { Self.option("--topic", in: $0) }
         #expect(configuration.kafka.topics.map(\.name) == created)
         for (service, topic) in [("generator", "llm.requests"), ("generator-otlp", "otlp_spans")] {
             let generator = compose.command(of: service)
@@ -423,6 +425,13 @@ struct ComposeFile {
         case let text as String: return Self.interpolate(text).split(separator: " ").map(String.init)
         default: return []
         }
+    }
+
+    /// The `kafka-topics.sh` commands of kafka-init's script, one argument list each.
+    func topicCommands() -> [[String]] {
+        (command(of: "kafka-init").last ?? "").split(separator: "\n").map {
+            $0.split(separator: " ").map(String.init)
+        }.filter { $0.first?.hasSuffix("kafka-topics.sh") == true }
     }
 
     func environment(of service: String) -> [String: String] {

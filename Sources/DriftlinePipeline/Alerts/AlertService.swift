@@ -25,7 +25,7 @@ public struct AlertService: Service {
 
     public init(
         rules: [any AlertRule], routes: [AlertRoute], externalURL: String, store: PostgresAlertStore,
-        every: Duration, logger: Logger, tick: Duration = .seconds(1)
+        every: Duration, logger: Logger, tick: Duration = .seconds(1), metrics: AlertMetrics = AlertMetrics()
     ) {
         self.rules = rules
         self.engine = AlertEngine(routes: routes, externalURL: externalURL)
@@ -39,19 +39,22 @@ public struct AlertService: Service {
             var sender = OutboxSender(
                 store: store, transport: HTTPWebhookTransport(), receivers: routes.map(\.receiver),
                 pollInterval: tick)
-            sender.observer = { [logger] message, decision in
+            sender.observer = { [logger, metrics] message, decision in
                 let metadata: Logger.Metadata = [
                     "receiver": "\(message.receiver)", "outbox_id": "\(message.id)",
                     "attempt": "\(message.attempts + 1)",
                 ]
                 switch decision {
                 case .delivered:
+                    metrics.delivered(receiver: message.receiver)
                     logger.info("alert notification delivered", metadata: metadata)
                 case .retry(_, let reason):
+                    metrics.failed(receiver: message.receiver, kind: "retry")
                     logger.warning(
                         "alert notification not delivered, will retry",
                         metadata: metadata.merging(["cause": "\(reason)"]) { $1 })
                 case .reject(let reason):
+                    metrics.failed(receiver: message.receiver, kind: "rejected")
                     logger.error(
                         "alert notification refused by the receiver, not retried",
                         metadata: metadata.merging(["cause": "\(reason)"]) { $1 })

@@ -108,6 +108,16 @@ extension PipelineConfiguration {
         try alerts?.validate(file: file)
         try quality?.validate(file: file)
         try lifecycle?.validate(file: file)
+        if let metrics {
+            if !(0...65_535).contains(metrics.port) {
+                throw fail("metrics.port", "expected a TCP port number (0…65535), got \(metrics.port)")
+            }
+            if metrics.host.isEmpty || metrics.host.contains(where: \.isWhitespace) {
+                throw fail(
+                    "metrics.host",
+                    "expected an address to listen on (127.0.0.1, 0.0.0.0, ::1), got \"\(metrics.host)\"")
+            }
+        }
     }
 
     /// Kafka's rule for a `group.instance.id`: 1 to 249 characters of `a-z A-Z 0-9 . _ -`.

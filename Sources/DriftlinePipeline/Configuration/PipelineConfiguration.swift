@@ -20,6 +20,8 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var quality: QualitySettings?
     /// Rollups and retention of the stored rows; nil (`lifecycle: off`) runs no periodic job.
     public var lifecycle: LifecycleSettings? = LifecycleSettings()
+    /// The HTTP endpoint with Driftline's own metrics and health; nil (`metrics: off`) serves none.
+    public var metrics: MetricsSettings? = MetricsSettings()
     /// Settings the environment replaced, by their key (`postgres.url`) → the variable
     /// (`DATABASE_URL`), so that a bad value is blamed on where it came from.
     public internal(set) var environmentOverrides: [String: String] = [:]
@@ -27,7 +29,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts, quality, lifecycle
+        case kafka, postgres, aggregation, flush, decoder, costs, otlp, drift, alerts, quality, lifecycle, metrics
         case deadLetters = "dead_letters"
     }
 
@@ -56,6 +58,11 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
             lifecycle = nil
         } else {
             lifecycle = try container.decodeIfPresent(LifecycleSettings.self, forKey: .lifecycle) ?? lifecycle
+        }
+        if (try? container.decode(String.self, forKey: .metrics)) == "off" {
+            metrics = nil
+        } else {
+            metrics = try container.decodeIfPresent(MetricsSettings.self, forKey: .metrics) ?? metrics
         }
     }
 }

@@ -35,12 +35,20 @@ final class IngestHandler: KafkaConsumerHandler {
     /// Set while partitions are being let go: a fencing restart waits until they are gone.
     private var revoking = false
     private var restartAfterRevocation = false
+    private let metrics: PipelineMetrics
+    private let readiness: IngestReadinessBox
+    /// When the flush in flight was submitted, for its duration.
+    private var flushStarted: ContinuousClock.Instant?
+    private var lagUpdated: ContinuousClock.Instant?
 
     init(
         configuration: PipelineConfiguration, store: AggregateStore, counters: IngestCounters, logger: Logger,
         decoders: DecoderRegistry, enrichers: [any EventEnricher], analysers: [any EventAnalyser],
-        storeTimeout: Duration = .seconds(30)
+        storeTimeout: Duration = .seconds(30), metrics: PipelineMetrics = PipelineMetrics(),
+        readiness: IngestReadinessBox = IngestReadinessBox()
     ) {
+        self.metrics = metrics
+        self.readiness = readiness
         self.group = configuration.kafka.groupID
         self.store = store
         self.logger = logger
@@ -75,7 +83,10 @@ final class IngestHandler: KafkaConsumerHandler {
         var dead: Int64 = 0
         for message in batch {
             if current?.partition != message.partition || current?.topic != message.topic {
-                if let current, owned { machine.consumed(current, next: next, records: records, deadLetters: dead) }
+                if let current, owned {
+                    machine.consumed(current, next: next, records: records, deadLetters: dead)
+                    metrics.consumed(topic: current.topic, records: records, deadLetters: dead)
+                }
                 let partition = SourcePartition(topic: message.topic, partition: message.partition)
                 owned = machine.owns(partition)
                 decoder = decoders.decoder(forTopic: message.topic)
@@ -93,12 +104,16 @@ final class IngestHandler: KafkaConsumerHandler {
                 good += 1
             }
         }
-        if let current, owned { machine.consumed(current, next: next, records: records, deadLetters: dead) }
+        if let current, owned {
+            machine.consumed(current, next: next, records: records, deadLetters: dead)
+            metrics.consumed(topic: current.topic, records: records, deadLetters: dead)
+        }
         counters.update {
             $0.records += good
             $0.deadLetters += bad
         }
         perform(machine.tick(now: .now, pendingRows: pendingRows), consumer: consumer)
+        report(consumer)
     }
 
     /// Decodes one record and hands what it holds to the analysers; returns its dead letter
@@ -157,6 +172,21 @@ final class IngestHandler: KafkaConsumerHandler {
             perform(machine.probeCompleted(reachable: reachable, now: .now), consumer: consumer)
         }
         perform(machine.tick(now: .now, pendingRows: pendingRows), consumer: consumer)
+        report(consumer)
+    }
+
+    /// Publishes the machine's readiness (every call: its time shows the loop is alive) and, at
+    /// most once a second, each owned partition's lag from the watermarks librdkafka last fetched.
+    private func report(_ consumer: KafkaConsumer) {
+        let now = ContinuousClock.now
+        readiness.publish(machine.readiness, at: now)
+        if let lagUpdated, now - lagUpdated < .seconds(1) { return }
+        lagUpdated = now
+        for (partition, state) in machine.partitions {
+            guard let marks = consumer.cachedWatermarks(topic: partition.topic, partition: partition.partition)
+            else { continue }
+            metrics.lag(partition, records: ConsumerLag.records(high: marks.high, low: marks.low, stored: state.stored))
+        }
     }
 
     // MARK: Rebalances
@@ -174,6 +204,7 @@ final class IngestHandler: KafkaConsumerHandler {
         try loadAnalyserState(for: Set(assigned.keys))
         // The consumer logs the assignment once, with each partition's start offset.
         machine.assigned(assigned)
+        readiness.publish(machine.readiness, at: .now)
         return offsets
     }
 
@@ -207,6 +238,8 @@ final class IngestHandler: KafkaConsumerHandler {
                 if release.resume { setPaused(false, owned, consumer) }
                 if release.discardUnstored { discardUnstored() }
                 for index in analysers.indices { _ = analysers[index].loadState([:], for: revoked) }
+                metrics.forgetLag(of: revoked)
+                readiness.publish(machine.readiness, at: .now)
                 if !release.unstored.isEmpty {
                     let records = release.unstored.values.reduce(0, +)
                     counters.update { $0.unstoredRecords += records }
@@ -251,6 +284,7 @@ final class IngestHandler: KafkaConsumerHandler {
                 let store = self.store
                 probe = StoreCall("probe", timeout: .seconds(2)) { try await store.probe() }
             case .reportStoreUnreachable(let cause):
+                readiness.storeUnreachable(cause: cause)
                 logger.warning(
                     "PostgreSQL is unreachable; consumption pauses when the next flush falls due, and the store is probed every second until it answers",
                     metadata: ["cause": "\(cause)"])
@@ -280,6 +314,7 @@ final class IngestHandler: KafkaConsumerHandler {
         let batch = FlushBatch(consumerGroup: group, offsets: offsets, rows: rows)
         let store = self.store
         let timeout = storeTimeout * (1 << min(flushTimeoutsInARow, 3))
+        flushStarted = .now
         return (StoreCall("flush", timeout: timeout) { try await store.write(batch) }, batch)
     }
 
@@ -290,6 +325,8 @@ final class IngestHandler: KafkaConsumerHandler {
             flushTimeoutsInARow = 0
         }
         let result: IngestStateMachine.FlushResult
+        let duration = flushStarted.map { ContinuousClock.now - $0 }
+        flushStarted = nil
         switch outcome {
         case .success(.committed):
             let records = batch.offsets.reduce(0) { $0 + $1.records }
@@ -297,10 +334,14 @@ final class IngestHandler: KafkaConsumerHandler {
                 $0.flushes += 1
                 $0.committedRecords += records
             }
+            if let duration { metrics.flushed(outcome: "committed", duration: duration) }
+            metrics.wrote(batch.rows)
             result = .committed
         case .success(.fenced(let partitions)):
+            if let duration { metrics.flushed(outcome: "fenced", duration: duration) }
             result = .fenced(partitions)
         case .failure(let error):
+            if let duration { metrics.flushed(outcome: "failed", duration: duration) }
             counters.update { $0.failedFlushes += 1 }
             result = .failed(
                 cause: StoreFailure.describe(error), storeUnreachable: StoreFailure.Kind(error) == .unreachable)

@@ -125,6 +125,8 @@ struct CrashRecoveryTests {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = nil
         environment["KAFKA_BROKERS"] = nil
+        // Several runs at once: each serves its metrics on a port of its own.
+        environment["METRICS_ADDRESS"] = "127.0.0.1:0"
         process.environment = environment
         try process.run()
         return process

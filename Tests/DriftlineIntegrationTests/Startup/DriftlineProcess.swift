@@ -24,6 +24,8 @@ final class DriftlineProcess {
         for name in ["DATABASE_URL", "DATABASE_PASSWORD_FILE", "DATABASE_CONNECT_TIMEOUT", "KAFKA_BROKERS"] {
             merged[name] = nil
         }
+        // Runs in parallel must not fight over the default metrics port.
+        merged["METRICS_ADDRESS"] = "127.0.0.1:0"
         process.environment = merged.merging(environment) { $1 }
         process.standardOutput = handle
         process.standardError = handle
