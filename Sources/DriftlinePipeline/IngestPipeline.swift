@@ -31,14 +31,15 @@ public final class IngestPipeline: Service, Sendable {
     /// sampled responses are counted and shed as `no_scorer`.
     public init(
         configuration: PipelineConfiguration, store: AggregateStore, logger: Logger,
-        makeScorer: FaithfulnessScorerFactory? = nil, metrics: PipelineMetrics = PipelineMetrics()
+        makeScorer: FaithfulnessScorerFactory? = nil, metrics: PipelineMetrics = PipelineMetrics(),
+        scorerMetrics: ScorerMetrics? = nil
     ) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
         self.scoring = configuration.quality.map { quality in
             ScoringService(
-                queue: ScoringQueue(capacity: quality.queueCapacity), workers: quality.workers,
+                queue: ScoringQueue(capacity: quality.queueCapacity, metrics: scorerMetrics), workers: quality.workers,
                 makeScorer: makeScorer ?? { throw NoFaithfulnessScorer() }, store: store, logger: logger)
         }
         self.metrics = metrics

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import DriftlineDemo
+import DriftlineModel
 import DriftlinePipeline
 
 #if canImport(Glibc)
@@ -22,7 +23,9 @@ struct DemoCommand: AsyncParsableCommand {
     var partitions: Int32 = 8
 
     func run() async throws {
-        let demo = Demo(seconds: seconds, rate: rate, partitions: partitions)
+        var demo = Demo(seconds: seconds, rate: rate, partitions: partitions)
+        // Grounded responses are scored by the shipped reference model when it is installed.
+        demo.faithfulnessScorer = { try ReferenceFaithfulnessScorer(directory: try ReferenceModelLocator().locate()) }
         let task = Task { try await demo.run() }
         // Ctrl-C cancels the demo, which then stops its pipeline and its throwaway PostgreSQL.
         let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in

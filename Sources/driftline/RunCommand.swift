@@ -1,4 +1,5 @@
 public import ArgumentParser
+import DriftlineModel
 import DriftlinePipeline
 import DriftlineStore
 public import Logging
@@ -47,8 +48,12 @@ struct RunCommand: AsyncParsableCommand {
         // Driftline's own metrics go to the Prometheus registry /metrics serves; swift-metrics
         // takes one backend per process, set here once.
         let registry = PrometheusMetrics.bootstrap()
+        // The faithfulness scorer (with `quality:`) runs the shipped reference model, found without
+        // configuration (DRIFTLINE_MODEL_DIR overrides); it loads on the scoring task, never on ingest.
         let pipeline = IngestPipeline(
-            configuration: configuration, store: store, logger: logger, metrics: PipelineMetrics())
+            configuration: configuration, store: store, logger: logger,
+            makeScorer: { try ReferenceFaithfulnessScorer(directory: try ReferenceModelLocator().locate()) },
+            metrics: PipelineMetrics(), scorerMetrics: ScorerMetrics())
         defer { Task { await ingestConnection.close() } }
         var server: HealthServer?
         if let settings = configuration.metrics {

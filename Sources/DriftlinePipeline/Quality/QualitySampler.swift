@@ -140,7 +140,9 @@ public struct QualitySampler: EventAnalyser {
             case nil: break
             case .queueFull: count.shedQueueFull += 1
             case .noScorer: count.shedNoScorer += 1
-            case .tooLong: count.shedTooLong += 1
+            case .tooLong:
+                count.shedTooLong += 1
+                queue.countShed()
             }
         }
         counts[key] = count

@@ -32,26 +32,38 @@ public final class ScoringQueue: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The queue-depth gauge and shed-samples counter of `/metrics`; none in most tests.
+    private let metrics: ScorerMetrics?
 
-    public init(capacity: Int) {
+    public init(capacity: Int, metrics: ScorerMetrics? = nil) {
         self.capacity = max(1, capacity)
+        self.metrics = metrics
+    }
+
+    /// Counts a sample shed before it reached the queue (too long), for `/metrics`.
+    public func countShed() {
+        metrics?.shed()
     }
 
     /// Queues `request`, or returns why it was shed. Never blocks beyond a short lock.
     public func offer(_ request: ScoringRequest) -> ShedReason? {
-        let outcome: (ShedReason?, CheckedContinuation<ScoringRequest?, Never>?) = state.withLock { state in
-            guard state.accepting, !state.closed else { return (.noScorer, nil) }
+        let outcome: (ShedReason?, CheckedContinuation<ScoringRequest?, Never>?, Int) = state.withLock { state in
+            guard state.accepting, !state.closed else { return (.noScorer, nil, state.depth) }
             if !state.waiters.isEmpty {
                 state.accepted += 1
                 state.taken += 1
-                return (nil, state.waiters.removeFirst())
+                return (nil, state.waiters.removeFirst(), state.depth)
             }
-            guard state.depth < capacity else { return (.queueFull, nil) }
+            guard state.depth < capacity else { return (.queueFull, nil, state.depth) }
             state.items.append(request)
             state.accepted += 1
-            return (nil, nil)
+            return (nil, nil, state.depth)
         }
         outcome.1?.resume(returning: request)
+        if let metrics {
+            metrics.queueDepth(outcome.2)
+            if outcome.0 != nil { metrics.shed() }
+        }
         return outcome.0
     }
 
@@ -59,16 +71,19 @@ public final class ScoringQueue: Sendable {
     /// waiting is abandoned then, and counted).
     public func next() async -> ScoringRequest? {
         await withCheckedContinuation { (continuation: CheckedContinuation<ScoringRequest?, Never>) in
-            let ready: ScoringRequest?? = state.withLock { state in
-                if state.closed { return .some(nil) }
+            let ready: (ScoringRequest?, Int)? = state.withLock { state in
+                if state.closed { return (nil, 0) }
                 if let item = state.pop() {
                     state.taken += 1
-                    return .some(item)
+                    return (item, state.depth)
                 }
                 state.waiters.append(continuation)
-                return .none
+                return nil
             }
-            if let ready { continuation.resume(returning: ready) }
+            if let ready {
+                metrics?.queueDepth(ready.1)
+                continuation.resume(returning: ready.0)
+            }
         }
     }
 

@@ -306,7 +306,8 @@ struct AlertStoreTests {
             let sender = OutboxSender(
                 store: store, transport: transport, receivers: Self.engine.routes.map(\.receiver),
                 policy: RetryPolicy(initial: .milliseconds(1), maximum: .milliseconds(5)))
-            let deadline = ContinuousClock.now + .seconds(30)
+            // Generous: a full suite on 2 cores can stretch each round trip to seconds.
+            let deadline = ContinuousClock.now + .seconds(180)
             while try await Self.count(
                 client, "SELECT count(*) FROM dl_alert_outbox WHERE delivered_at IS NULL AND rejected_at IS NULL") > 0,
                 ContinuousClock.now < deadline

@@ -19,6 +19,7 @@ struct LifecycleSeed: Sendable {
     var spans: [SpanCountKey: SpanCount] = [:]
     var categories: [CategoryKey: Int64] = [:]
     var thresholds: [ThresholdCountKey: ThresholdCount] = [:]
+    var quality: [QualityCountKey: QualityCount] = [:]
 
     /// Deterministic random data: about half of the (minute, model, tenant) cells have traffic.
     init(seed: UInt64 = 7, from: Int64 = base, minutes: Int64 = hours * 60) {
@@ -45,6 +46,9 @@ struct LifecycleSeed: Sendable {
                         aggregate.outputTokensDistribution.record(Double(random.next() % 800 + 1))
                     }
                     windows[key] = aggregate
+                    // Sampling counters from the same values (no draw: the random stream is unchanged).
+                    quality[QualityCountKey(window: key, stratum: "base", rate: 0.1)] = QualityCount(
+                        events: requests, sampled: requests / 2, shedQueueFull: requests % 2)
                     var cost = CostAggregate()
                     cost.requests = requests
                     cost.inputTokens = requests * 100
@@ -85,6 +89,9 @@ struct LifecycleSeed: Sendable {
                     SpanCountRows(spans.filter { hourOf($0.key.windowStart) == hour }),
                     CategoryCountRows(categories.filter { hourOf($0.key.window.windowStart) == hour }),
                     ThresholdCountRows(thresholds.filter { hourOf($0.key.window.windowStart) == hour }),
+                    QualityCountRows(
+                        consumerGroup: "lifecycle-seed", analyser: "quality_sampler",
+                        counts: quality.filter { hourOf($0.key.window.windowStart) == hour }, states: [:]),
                 ])
             guard try await store.write(batch) == .committed else {
                 throw StoreError(.init("seed"), "the seed flush was not committed")

@@ -77,7 +77,15 @@ struct SQLSurfaceSeed {
             event.end = first.advanced(byMicroseconds: Int64(Double(event.tokens.output) * 12_000))
             events.append(event)
         }
-        self.events = events.sorted { $0.start < $1.start }
+        // Responses with their context, for the quality plane (dl_quality_*): every fifth one
+        // unsupported for the scorer test double. Set by position, so the random stream (and every
+        // other value) is the same as without them.
+        events.sort { $0.start < $1.start }
+        for index in events.indices where events[index].status == .ok {
+            events[index].response = index % 5 == 0 ? "It is UNSUPPORTED." : "It is supported."
+            events[index].context = ["It is supported."]
+        }
+        self.events = events
         toolCalls = stride(from: hourNow - 2 * 86_400, to: hourNow, by: 3_600).map { hour in
             (0..<5).map { index in
                 let start = EventTime(secondsSinceEpoch: hour + Int64(index) * 600)
@@ -154,8 +162,12 @@ struct SQLSurfaceSeed {
         alerts.rulesConfigured = true
         alerts.everySeconds = 1
         configuration.alerts = alerts
+        var quality = PipelineConfiguration.QualitySettings()
+        quality.rates.base = 0.2
+        configuration.quality = quality
         let store = AggregateStore(client: client, logger: TestLogging.logger())
-        let pipeline = IngestPipeline(configuration: configuration, store: store, logger: TestLogging.logger())
+        let pipeline = IngestPipeline(
+            configuration: configuration, store: store, logger: TestLogging.logger(), makeScorer: { DoubleScorer() })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pipeline.run() }
             try await waitUntil(
@@ -186,6 +198,17 @@ struct SQLSurfaceSeed {
                 "the pipeline to store every record", timeout: .seconds(180), pollingEvery: .milliseconds(200)
             ) {
                 try await storedRecordCount(client, group: "sqlsurface") == Int64(events.count + toolCalls.count) + 1
+            }
+            try await waitUntil(
+                "the sampled responses to be scored", timeout: .seconds(120), pollingEvery: .milliseconds(200)
+            ) {
+                try await Self.count(
+                    client,
+                    """
+                    SELECT ((SELECT count(*) FROM dl_quality_samples) > 0
+                        AND (SELECT count(*) FROM dl_quality_samples) >= (SELECT coalesce(sum(sampled
+                            - shed_queue_full - shed_no_scorer - shed_too_long), 0) FROM dl_quality_counts))::int::int8
+                    """) == 1
             }
             try await waitUntil("the SLO to page", timeout: .seconds(120), pollingEvery: .milliseconds(200)) {
                 try await Self.count(client, "SELECT count(*) FROM dl_alert_history WHERE status = 'firing'") > 0
