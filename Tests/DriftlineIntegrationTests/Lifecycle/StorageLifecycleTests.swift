@@ -333,7 +333,8 @@ struct StorageLifecycleTests {
                 WHERE column_name = 'window_seconds' AND table_schema = current_schema()
                   AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE')
                 """, client: client)
-            #expect(windowTables.filter { !RollupTable.notRolledUp.contains($0) } == RollupTable.all.map(\.name).sorted())
+            #expect(
+                windowTables.filter { !RollupTable.notRolledUp.contains($0) } == RollupTable.all.map(\.name).sorted())
             for table in RollupTable.all {
                 let columns = try await LifecycleReadings.texts(
                     "SELECT column_name::text FROM information_schema.columns WHERE table_name = '\(table.name)' AND table_schema = current_schema()",
