@@ -26,24 +26,8 @@ public struct QualityCountRows: StoredRows {
     public var count: Int { counts.count + states.count }
 
     public func write(on connection: PostgresConnection, logger: Logger) async throws {
-        if !states.isEmpty {
-            let rows = states.sorted { $0.key < $1.key }
-            var binds = PostgresBindings(capacity: 6)
-            binds.append(consumerGroup)
-            binds.append(analyser)
-            binds.append(rows.map(\.key.partition.topic))
-            binds.append(rows.map(\.key.partition.partition))
-            binds.append(rows.map(\.key.key))
-            binds.append(rows.map { AggregateStore.hex($0.value) })
-            let sql = """
-                INSERT INTO dl_analyser_state AS s (consumer_group, analyser, topic, partition, key, state)
-                SELECT $1, $2, topic, partition, key, decode(state, 'hex')
-                FROM unnest($3::text[], $4::int4[], $5::text[], $6::text[]) AS t(topic, partition, key, state)
-                ON CONFLICT (consumer_group, analyser, topic, partition, key)
-                DO UPDATE SET state = EXCLUDED.state, updated_at = now()
-                """
-            try await AggregateStore.query(connection, sql, binds, logger: logger)
-        }
+        try await AggregateStore.writeAnalyserState(
+            states, group: consumerGroup, analyser: analyser, on: connection, logger: logger)
         guard !counts.isEmpty else { return }
         let rows = counts.sorted { $0.key < $1.key }
         var binds = PostgresBindings(capacity: WindowKeySQL.count + 7)

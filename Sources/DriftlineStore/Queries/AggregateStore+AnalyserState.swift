@@ -1,3 +1,4 @@
+import Logging
 import PostgresNIO
 
 extension AggregateStore {
@@ -26,6 +27,31 @@ extension AggregateStore {
             }
             return states
         }
+    }
+
+    /// Upserts `states` of `analyser` in `group` into `dl_analyser_state`, on the flush's
+    /// connection (inside its transaction, with the offsets the states belong to).
+    static func writeAnalyserState(
+        _ states: [AnalyserStateKey: [UInt8]], group: String, analyser: String, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        guard !states.isEmpty else { return }
+        let rows = states.sorted { $0.key < $1.key }
+        var binds = PostgresBindings(capacity: 6)
+        binds.append(group)
+        binds.append(analyser)
+        binds.append(rows.map(\.key.partition.topic))
+        binds.append(rows.map(\.key.partition.partition))
+        binds.append(rows.map(\.key.key))
+        binds.append(rows.map { hex($0.value) })
+        let sql = """
+            INSERT INTO dl_analyser_state AS s (consumer_group, analyser, topic, partition, key, state)
+            SELECT $1, $2, topic, partition, key, decode(state, 'hex')
+            FROM unnest($3::text[], $4::int4[], $5::text[], $6::text[]) AS t(topic, partition, key, state)
+            ON CONFLICT (consumer_group, analyser, topic, partition, key)
+            DO UPDATE SET state = EXCLUDED.state, updated_at = now()
+            """
+        try await query(connection, sql, binds, logger: logger)
     }
 
     /// The bytes of lowercase hex digits as PostgreSQL's `encode(…, 'hex')` writes them.
