@@ -72,23 +72,7 @@ extension PipelineConfiguration {
             referenceSeconds =
                 try container.decodeInteger(.referenceSeconds, expected: "a number of seconds") ?? referenceSeconds
             try Self.check(referenceSeconds, in: 1...Int(Int32.max), .referenceSeconds, container)
-            let from = try container.decodeIfPresent(String.self, forKey: .referenceFrom)
-            let to = try container.decodeIfPresent(String.self, forKey: .referenceTo)
-            switch (from, to) {
-            case (nil, nil): break
-            case (let from?, let to?):
-                let start = try Self.instant(from, .referenceFrom, container)
-                let end = try Self.instant(to, .referenceTo, container)
-                guard start < end else {
-                    throw DecodingError.dataCorruptedError(
-                        forKey: .referenceTo, in: container, debugDescription: "expected a time after reference_from")
-                }
-                fixedReference = start..<end
-            default:
-                throw DecodingError.dataCorruptedError(
-                    forKey: from == nil ? .referenceFrom : .referenceTo, in: container,
-                    debugDescription: "a fixed reference needs both reference_from and reference_to")
-            }
+            fixedReference = try container.decodeFixedReference(from: .referenceFrom, to: .referenceTo)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -107,9 +91,9 @@ extension PipelineConfiguration {
         /// window holding `now` and lasts `current_seconds`; the reference is the fixed baseline
         /// or the `reference_seconds` before the current period.
         public func periods(now: Int64, windowSeconds: Int64) -> (reference: Range<Int64>, current: Range<Int64>) {
-            let end = now - ((now % windowSeconds) + windowSeconds) % windowSeconds
-            let current = (end - Int64(currentSeconds))..<end
-            return (fixedReference ?? (current.lowerBound - Int64(referenceSeconds))..<current.lowerBound, current)
+            ReferencePeriod.periods(
+                now: now, windowSeconds: windowSeconds, currentSeconds: currentSeconds,
+                referenceSeconds: referenceSeconds, fixed: fixedReference)
         }
 
         private static func check(
@@ -120,17 +104,6 @@ extension PipelineConfiguration {
                     forKey: key, in: container,
                     debugDescription: "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(value)")
             }
-        }
-
-        private static func instant(_ text: String, _ key: CodingKeys, _ container: KeyedDecodingContainer<CodingKeys>)
-            throws -> Int64
-        {
-            guard let seconds = ReportPeriod.seconds(rfc3339: text) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: key, in: container,
-                    debugDescription: "expected an RFC 3339 time such as 2026-11-01T00:00:00Z, got \"\(text)\"")
-            }
-            return seconds
         }
     }
 }

@@ -52,23 +52,7 @@ extension PipelineConfiguration {
             features = try container.decodeIfPresent([String].self, forKey: .features) ?? features
             minor = try container.decodeNumber(.minor, expected: "a PSI value") ?? minor
             major = try container.decodeNumber(.major, expected: "a PSI value") ?? major
-            let from = try container.decodeIfPresent(String.self, forKey: .referenceFrom)
-            let to = try container.decodeIfPresent(String.self, forKey: .referenceTo)
-            switch (from, to) {
-            case (nil, nil): break
-            case (let from?, let to?):
-                let start = try Self.instant(from, .referenceFrom, container)
-                let end = try Self.instant(to, .referenceTo, container)
-                guard start < end else {
-                    throw DecodingError.dataCorruptedError(
-                        forKey: .referenceTo, in: container, debugDescription: "expected a time after reference_from")
-                }
-                fixedReference = start..<end
-            default:
-                throw DecodingError.dataCorruptedError(
-                    forKey: from == nil ? .referenceFrom : .referenceTo, in: container,
-                    debugDescription: "a fixed reference needs both reference_from and reference_to")
-            }
+            fixedReference = try container.decodeFixedReference(from: .referenceFrom, to: .referenceTo)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -90,24 +74,13 @@ extension PipelineConfiguration {
         /// The periods of an evaluation at `now` (seconds since the epoch) with windows of
         /// `windowSeconds`: the current one ends at the start of the window holding `now`.
         public func periods(now: Int64, windowSeconds: Int64) -> (reference: Range<Int64>, current: Range<Int64>) {
-            let end = now - ((now % windowSeconds) + windowSeconds) % windowSeconds
-            let current = (end - Int64(currentSeconds))..<end
-            return (fixedReference ?? (current.lowerBound - Int64(referenceSeconds))..<current.lowerBound, current)
+            ReferencePeriod.periods(
+                now: now, windowSeconds: windowSeconds, currentSeconds: currentSeconds,
+                referenceSeconds: referenceSeconds, fixed: fixedReference)
         }
 
         public var evaluator: PSIEvaluator {
             PSIEvaluator(features: features, groupBy: groupBy, binning: binning, binCount: bins, thresholds: thresholds)
-        }
-
-        private static func instant(_ text: String, _ key: CodingKeys, _ container: KeyedDecodingContainer<CodingKeys>)
-            throws -> Int64
-        {
-            guard let seconds = ReportPeriod.seconds(rfc3339: text) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: key, in: container,
-                    debugDescription: "expected an RFC 3339 time such as 2026-11-01T00:00:00Z, got \"\(text)\"")
-            }
-            return seconds
         }
     }
 }
