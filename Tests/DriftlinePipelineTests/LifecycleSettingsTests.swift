@@ -38,6 +38,24 @@ import Testing
         #expect(policy.retention[.subHourWindows] == .some(days14))
         #expect(policy.retention[.hourWindows] == .some(days400))
         #expect(policy.retention[.deadLetters] == .some(days30))
+        #expect(policy.retention[.embeddings] == .some(days30))
+        #expect(policy.retention[.qualitySamples] == .some(days400))
+    }
+
+    /// Embedding sums are not rolled up: their retention must cover the periods drift compares,
+    /// and a fixed baseline would age out, so it needs them kept forever.
+    @Test func embeddingRetentionCoversTheComparedPeriods() {
+        let trailing = "drift: {embeddings: {dimension: 4, reference_seconds: 2592000}}"
+        #expect(
+            Self.message(trailing).contains(
+                "lifecycle.retention_days.embeddings: drift.embeddings compares 2595600 seconds of rows"))
+        #expect(Self.message(trailing + "\nlifecycle: {retention_days: {embeddings: 31}}") == "accepted")
+        let fixed = """
+            drift: {embeddings: {dimension: 4, reference_from: "2026-01-01T00:00:00Z", reference_to: "2026-01-08T00:00:00Z"}}
+            """
+        #expect(Self.message(fixed).contains("fixed reference period"))
+        #expect(Self.message(fixed + "\nlifecycle: {retention_days: {embeddings: 0}}") == "accepted")
+        #expect(Self.message(fixed + "\nlifecycle: off") == "accepted")
     }
 
     @Test func everySettingIsRead() throws {
@@ -48,7 +66,8 @@ import Testing
                   every_seconds: 60
                   rollup_after_hours: 0
                   batch_hours: 24
-                  retention_days: {minute_windows: 7, hour_windows: 0, dead_letters: 3, rejected_rows: 4, drift: 90, alert_history: 365}
+                  retention_days: {minute_windows: 7, hour_windows: 0, dead_letters: 3, rejected_rows: 4, drift: 90, alert_history: 365,
+                                   quality_samples: 60, embeddings: 0}
                 """
             ).lifecycle)
         #expect(settings.everySeconds == 60 && settings.batchHours == 24)
@@ -62,6 +81,7 @@ import Testing
         expected[.rejectedRows] = 4 * day
         expected[.drift] = 90 * day
         expected[.alertHistory] = 365 * day
+        expected[.qualitySamples] = 60 * day
         #expect(policy.retention == expected)
         #expect(try Self.parse("lifecycle: off").lifecycle == nil)
     }

@@ -15,7 +15,7 @@ extension PipelineConfiguration {
 
         public static let defaultRetentionDays: [RetentionRule.Class: Int] = [
             .subHourWindows: 14, .hourWindows: 400, .deadLetters: 30, .rejectedRows: 30, .drift: 400,
-            .alertHistory: 400,
+            .alertHistory: 400, .qualitySamples: 400, .embeddings: 30,
         ]
 
         public init() {}

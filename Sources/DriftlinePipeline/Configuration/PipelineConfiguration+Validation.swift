@@ -108,6 +108,22 @@ extension PipelineConfiguration {
         try alerts?.validate(file: file)
         try quality?.validate(file: file)
         try lifecycle?.validate(file: file)
+        if let embeddings = drift.embeddings, let days = lifecycle?.retentionDays[.embeddings], days > 0 {
+            let key = "lifecycle.retention_days.embeddings"
+            if embeddings.fixedReference != nil {
+                throw fail(
+                    key,
+                    "drift.embeddings has a fixed reference period, whose rows would be deleted \(days) days after "
+                        + "it: set it to 0 (keep forever) or use reference_seconds")
+            }
+            let needed = embeddings.referenceSeconds + embeddings.currentSeconds
+            if Int64(days) * 86_400 < Int64(needed) {
+                throw fail(
+                    key,
+                    "drift.embeddings compares \(needed) seconds of rows (reference_seconds + current_seconds), "
+                        + "more than the \(days) days kept: expected at least \((needed + 86_399) / 86_400) days")
+            }
+        }
         if let metrics {
             if !(0...65_535).contains(metrics.port) {
                 throw fail("metrics.port", "expected a TCP port number (0…65535), got \(metrics.port)")

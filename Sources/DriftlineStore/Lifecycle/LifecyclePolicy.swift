@@ -26,11 +26,13 @@ public struct LifecyclePolicy: Sendable, Equatable {
         retention = [
             .subHourWindows: 14 * 86_400, .hourWindows: 400 * 86_400, .deadLetters: 30 * 86_400,
             .rejectedRows: 30 * 86_400, .drift: 400 * 86_400, .alertHistory: 400 * 86_400,
+            .qualitySamples: 400 * 86_400, .embeddings: 30 * 86_400,
         ]
         deleteBatchRows = 10_000
     }
 
     /// Rollup after 48 hours; minute rows that were not rolled up kept 14 days, hourly rows 400
-    /// days, dead letters and rejected rows 30 days, drift results and alert history 400 days.
+    /// days, dead letters, rejected rows and embedding sums and samples 30 days, drift results,
+    /// alert history and quality samples 400 days.
     public static let `default` = LifecyclePolicy(defaults: ())
 }

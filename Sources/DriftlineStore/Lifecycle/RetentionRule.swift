@@ -13,6 +13,11 @@ public struct RetentionRule: Sendable, Hashable {
         case drift
         /// Alert history and delivered or rejected notifications of the outbox.
         case alertHistory = "alert_history"
+        /// Scored quality samples (`dl_quality_samples`): the history of the hallucination rates,
+        /// which are computed from them.
+        case qualitySamples = "quality_samples"
+        /// Embedding sums and samples (`drift.embeddings`), which are not rolled up.
+        case embeddings
     }
 
     public let table: String
@@ -57,6 +62,10 @@ extension RetentionRule {
             RetentionRule(
                 table: "dl_alert_outbox", timeColumn: "created_at",
                 condition: "(delivered_at IS NOT NULL OR rejected_at IS NOT NULL)", retentionClass: .alertHistory),
+            RetentionRule(table: "dl_quality_samples", timeColumn: "window_start", retentionClass: .qualitySamples),
+            RetentionRule(table: "dl_embedding_windows", timeColumn: "window_start", retentionClass: .embeddings),
+            RetentionRule(table: "dl_embedding_samples", timeColumn: "window_start", retentionClass: .embeddings),
+            RetentionRule(table: "dl_embedding_drift", timeColumn: "current_end", retentionClass: .drift),
         ]
     }
 }

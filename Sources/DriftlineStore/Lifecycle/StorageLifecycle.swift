@@ -1,7 +1,8 @@
 public import Logging
 public import PostgresNIO
 
-/// The storage lifecycle job: exact hourly rollups of the sub-hour window rows, then retention.
+/// The storage lifecycle job: weekly partitions made ahead, exact hourly rollups of the sub-hour
+/// window rows, then retention (whole partitions dropped, other rows deleted in batches).
 ///
 /// Safe on several instances at once: a run holds a session advisory lock for its whole length,
 /// and a run that cannot take it does nothing (`yieldedToAnotherInstance`). Even without the
@@ -16,15 +17,19 @@ public struct StorageLifecycle: Sendable {
     public var retentionRules: [RetentionRule]
     /// Bound on each statement, so that a run never waits forever on a lock or a huge batch.
     public var statementTimeoutSeconds: Int
+    /// Bound on the wait for a table's lock to make or drop a partition (which blocks the
+    /// table's flushes while it waits): past it the partition is left for the next run.
+    public var lockTimeoutSeconds: Int
 
     public init(
         policy: LifecyclePolicy = .default, rollupTables: [RollupTable] = RollupTable.all,
-        retentionRules: [RetentionRule]? = nil, statementTimeoutSeconds: Int = 600
+        retentionRules: [RetentionRule]? = nil, statementTimeoutSeconds: Int = 600, lockTimeoutSeconds: Int = 5
     ) {
         self.policy = policy
         self.rollupTables = rollupTables
         self.retentionRules = retentionRules ?? RetentionRule.all(rollupTables: rollupTables)
         self.statementTimeoutSeconds = statementTimeoutSeconds
+        self.lockTimeoutSeconds = lockTimeoutSeconds
     }
 
     /// One run at `now` (seconds since the epoch) on a connection of `client`. With `dryRun`
@@ -62,11 +67,20 @@ public struct StorageLifecycle: Sendable {
     private func work(_ connection: PostgresConnection, now: Int64, report: inout LifecycleReport, logger: Logger)
         async throws
     {
+        let partitioned = try await partitionedTables(connection, logger)
+        for table in partitioned {
+            try await makePartitions(table, now: now, report: &report, connection, logger)
+        }
         if let rollupAfter = policy.rollupAfter {
             let cutoff = Self.hourFloor(now - rollupAfter)
             for table in rollupTables {
                 report.rollups.append(
                     try await rollUp(table, before: cutoff, dryRun: report.dryRun, connection, logger))
+            }
+        }
+        if let cutoff = WindowPartitions.dropCutoff(policy: policy, now: now) {
+            for table in partitioned {
+                try await dropPartitions(table, before: cutoff, report: &report, connection, logger)
             }
         }
         for rule in retentionRules {
@@ -140,27 +154,45 @@ public struct StorageLifecycle: Sendable {
             }
         }
         binds.append(policy.deleteBatchRows)
-        let sql = """
-            WITH gone AS (
-                DELETE FROM \(rule.table) WHERE ctid = ANY(ARRAY(
-                    SELECT ctid FROM \(rule.table) WHERE \(rule.whereClause) LIMIT $2))
-                RETURNING 1
-            )
-            SELECT count(*)::int8 FROM gone
-            """
         var total: Int64 = 0
-        while true {
-            let deleted = try await transaction(connection, commit: true, logger) { () async throws -> Int64 in
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                    .collect()
-                return try rows.first?.decode(Int64.self) ?? 0
+        // A ctid names a row only within one table: a partitioned table is deleted from one
+        // partition at a time (each by ctid, so a batch is found by an index and removed by TID).
+        for leaf in try await leafTables(rule.table, connection, logger) {
+            let sql = """
+                WITH gone AS (
+                    DELETE FROM \(leaf) WHERE ctid = ANY(ARRAY(
+                        SELECT ctid FROM \(leaf) WHERE \(rule.whereClause) LIMIT $2))
+                    RETURNING 1
+                )
+                SELECT count(*)::int8 FROM gone
+                """
+            while true {
+                let deleted = try await transaction(connection, commit: true, logger) { () async throws -> Int64 in
+                    let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                        .collect()
+                    return try rows.first?.decode(Int64.self) ?? 0
+                }
+                total += deleted
+                if deleted < policy.deleteBatchRows { break }
             }
-            total += deleted
-            if deleted < policy.deleteBatchRows { return total }
         }
+        return total
     }
 
-    private func transaction<T>(
+    /// The tables that hold `table`'s rows: its partitions, or the table itself.
+    private func leafTables(_ table: String, _ connection: PostgresConnection, _ logger: Logger) async throws
+        -> [String]
+    {
+        let rows = try await connection.query(
+            "SELECT relid::regclass::text FROM pg_partition_tree(\(table)::regclass) WHERE isleaf ORDER BY 1",
+            logger: logger
+        ).collect()
+        // A table that is not partitioned has no partition tree.
+        let leaves = try rows.map { try $0.decode(String.self) }
+        return leaves.isEmpty ? [table] : leaves
+    }
+
+    func transaction<T>(
         _ connection: PostgresConnection, commit: Bool, _ logger: Logger, _ body: () async throws -> T
     ) async throws -> T {
         try await connection.query("BEGIN", logger: logger)

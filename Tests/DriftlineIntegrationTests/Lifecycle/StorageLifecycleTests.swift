@@ -331,10 +331,18 @@ struct StorageLifecycleTests {
                 """
                 SELECT table_name::text FROM information_schema.columns
                 WHERE column_name = 'window_seconds' AND table_schema = current_schema()
-                  AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE')
+                  AND table_name IN (
+                      SELECT relname FROM pg_class
+                      WHERE relkind IN ('r', 'p') AND NOT relispartition
+                        AND relnamespace = current_schema()::regnamespace)
                 """, client: client)
             #expect(
                 windowTables.filter { !RollupTable.notRolledUp.contains($0) } == RollupTable.all.map(\.name).sorted())
+            // Every rolled-up table is partitioned by week (migration 14, or its own migration).
+            #expect(
+                try await LifecycleReadings.texts(
+                    "SELECT relname::text FROM pg_class WHERE relkind = 'p' AND relnamespace = current_schema()::regnamespace",
+                    client: client) == RollupTable.all.map(\.name).sorted())
             for table in RollupTable.all {
                 let columns = try await LifecycleReadings.texts(
                     "SELECT column_name::text FROM information_schema.columns WHERE table_name = '\(table.name)' AND table_schema = current_schema()",
