@@ -40,7 +40,11 @@ public final class IngestPipeline: Service, Sendable {
         self.scoring = configuration.quality.map { quality in
             ScoringService(
                 queue: ScoringQueue(capacity: quality.queueCapacity, metrics: scorerMetrics), workers: quality.workers,
-                makeScorer: makeScorer ?? { throw NoFaithfulnessScorer() }, store: store, logger: logger)
+                makeScorer: makeScorer ?? { throw NoFaithfulnessScorer() }, store: store, logger: logger,
+                observer: configuration.drift.detectors.flatMap { detectors in
+                    detectors.signals.contains(.faithfulness)
+                        ? QualityScoreDetectors(consumerGroup: configuration.kafka.groupID, settings: detectors) : nil
+                })
         }
         self.metrics = metrics
     }

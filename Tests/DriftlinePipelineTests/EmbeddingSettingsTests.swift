@@ -32,6 +32,7 @@ import Testing
                 current_seconds: 600
                 reference_from: "2026-11-01T00:00:00Z"
                 reference_to: "2026-11-02T00:00:00Z"
+            lifecycle: {retention_days: {embeddings: 0}}
             """)
         let embeddings = try #require(configuration.drift.embeddings)
         #expect(embeddings.dimension == 384 && embeddings.groupBy == [.app, .model])

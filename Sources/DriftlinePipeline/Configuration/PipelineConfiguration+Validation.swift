@@ -77,9 +77,17 @@ extension PipelineConfiguration {
             if Set(psi.groupBy).count != psi.groupBy.count {
                 throw fail("drift.psi.group_by", "a dimension is listed twice")
             }
+            if psi.features.contains(PSIEvaluator.faithfulness) && quality == nil {
+                throw fail(
+                    "drift.psi.features",
+                    "faithfulness compares the scored samples' scores, which need the quality: section")
+            }
             for feature in psi.features
-            where NumericDistribution(rawValue: feature) == nil && CategoricalFeature(name: feature) == nil {
-                let numeric = NumericDistribution.allCases.map(\.rawValue).joined(separator: ", ")
+            where NumericDistribution(rawValue: feature) == nil && CategoricalFeature(name: feature) == nil
+                && feature != PSIEvaluator.faithfulness
+            {
+                let numeric = (NumericDistribution.allCases.map(\.rawValue) + [PSIEvaluator.faithfulness])
+                    .joined(separator: ", ")
                 throw fail(
                     "drift.psi.features",
                     "expected numeric features (\(numeric)) or categorical ones (\(CategoricalFeature.names)), got \"\(feature)\""
@@ -108,6 +116,11 @@ extension PipelineConfiguration {
         try alerts?.validate(file: file)
         try quality?.validate(file: file)
         try lifecycle?.validate(file: file)
+        if drift.detectors?.signals.contains(.faithfulness) == true && quality == nil {
+            throw fail(
+                "drift.detectors.signals",
+                "faithfulness follows the scored samples' scores, which need the quality: section")
+        }
         if let embeddings = drift.embeddings, let days = lifecycle?.retentionDays[.embeddings], days > 0 {
             let key = "lifecycle.retention_days.embeddings"
             if embeddings.fixedReference != nil {

@@ -163,8 +163,12 @@ public struct DriftDetectorAnalyser: EventAnalyser {
 
     /// The `stream_by` dimensions' values as a JSON object (keys in `Dimension` order).
     private func json(_ key: StreamKey) -> String {
-        let values = streamBy.isEmpty ? [] : [key.first] + key.rest
-        let pairs = zip(streamBy, values).map {
+        Self.streamJSON(streamBy, streamBy.isEmpty ? [] : [key.first] + key.rest)
+    }
+
+    /// A stream's key as stored: `dimensions` with their `values` as a JSON object.
+    static func streamJSON(_ dimensions: [DriftlineCore.Dimension], _ values: [String]) -> String {
+        let pairs = zip(dimensions, values).map {
             AggregateStore.jsonString($0.0.rawValue) + ": " + AggregateStore.jsonString($0.1)
         }
         return "{" + pairs.joined(separator: ", ") + "}"

@@ -8,6 +8,9 @@ public enum DriftSignal: String, Codable, Sendable, CaseIterable, Comparable {
     case error
     case outputTokens = "output_tokens"
     case latency
+    /// The faithfulness score of a scored quality sample (`quality:`): not an event's value, so
+    /// the ingest detectors skip it; the scoring service feeds it (`QualityScoreDetectors`).
+    case faithfulness
 
     /// The event's value, or nil when it has none (TTFT of a non-streaming call).
     @inlinable
@@ -18,6 +21,7 @@ public enum DriftSignal: String, Codable, Sendable, CaseIterable, Comparable {
         case .error: event.status == .ok ? 0 : 1
         case .outputTokens: Double(event.tokens.output)
         case .latency: event.latencyMilliseconds
+        case .faithfulness: nil
         }
     }
 

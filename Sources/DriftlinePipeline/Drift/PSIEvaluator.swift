@@ -4,7 +4,8 @@ public import DriftlineStore
 
 /// Computes the PSI of every configured feature and grouping between a reference period and a
 /// current period from the stored aggregates: histograms (`dl_windows`) for numeric features,
-/// category counts (`dl_category_counts`) for categorical ones. The scheduled evaluation and
+/// category counts (`dl_category_counts`) for categorical ones, and the scored samples' raw
+/// scores for `faithfulness`. The scheduled evaluation and
 /// `driftline drift report` both use it, so their numbers are the same.
 public struct PSIEvaluator: Sendable {
     public var features: [String]
@@ -12,6 +13,10 @@ public struct PSIEvaluator: Sendable {
     public var binning: PSIBinning
     public var binCount: Int
     public var thresholds: PSIThresholds
+
+    /// The feature of the scored samples' faithfulness scores (`quality:`), compared on the raw
+    /// scores of the base stratum (``AggregateStore/faithfulnessScores(groupBy:period:)``).
+    public static let faithfulness = "faithfulness"
 
     public init(
         features: [String], groupBy: [Dimension], binning: PSIBinning = .quantile, binCount: Int = 10,
@@ -30,7 +35,20 @@ public struct PSIEvaluator: Sendable {
     {
         var results: [DriftResult] = []
         for feature in features {
-            if let numeric = NumericDistribution(rawValue: feature) {
+            if feature == Self.faithfulness {
+                let before = try await store.faithfulnessScores(groupBy: groupBy, period: reference)
+                let after = try await store.faithfulnessScores(groupBy: groupBy, period: current)
+                for grouping in Set(before.keys).intersection(after.keys).sorted() {
+                    let (a, b) = (before[grouping]!, after[grouping]!)
+                    let computed: PSIResult? =
+                        binning == .sturges
+                        ? PopulationStabilityIndex.sturges(reference: a, current: b)
+                        : PopulationStabilityIndex.quantile(reference: a, current: b, binCount: binCount)
+                    guard let computed else { continue }
+                    results.append(
+                        result(feature, grouping, computed, reference, current, Int64(a.count), Int64(b.count)))
+                }
+            } else if let numeric = NumericDistribution(rawValue: feature) {
                 let before = try await store.histograms(numeric, groupBy: groupBy, period: reference)
                 let after = try await store.histograms(numeric, groupBy: groupBy, period: current)
                 for grouping in Set(before.keys).intersection(after.keys).sorted() {

@@ -28,11 +28,15 @@ public final class ScoringService: Sendable {
     /// Attempts to store one result, and the deadline of each.
     public let storeAttempts: Int
     public let storeDeadline: Duration
+    /// Follows the stored scores (the faithfulness detectors), or nil.
+    public let observer: (any QualitySampleObserver)?
 
     public init(
         queue: ScoringQueue, workers: Int, makeScorer: @escaping FaithfulnessScorerFactory, store: AggregateStore,
-        logger: Logger, storeAttempts: Int = 5, storeDeadline: Duration = .seconds(10)
+        logger: Logger, observer: (any QualitySampleObserver)? = nil, storeAttempts: Int = 5,
+        storeDeadline: Duration = .seconds(10)
     ) {
+        self.observer = observer
         self.storeAttempts = max(1, storeAttempts)
         self.storeDeadline = storeDeadline
         self.queue = queue
@@ -128,8 +132,8 @@ public final class ScoringService: Sendable {
         var delay = Duration.milliseconds(250)
         for attempt in 1...max(1, storeAttempts) {
             do {
-                let inserted = try await Deadline.run(storeDeadline) { [store] in
-                    try await store.insertQualitySamples([record])
+                let inserted = try await Deadline.run(storeDeadline) { [store, observer] in
+                    try await store.insertQualitySamples([record], observer: observer)
                 }
                 counters.withLock {
                     if inserted == 0 {

@@ -1,13 +1,75 @@
 public import DriftlineCore
+import Logging
 import PostgresNIO
 
+/// Follows the scored samples in the order they are stored, with state kept in
+/// `dl_analyser_state` (the online detectors of the faithfulness score). The store hands it
+/// each newly stored sample once, in the transaction that stores it, and writes what it returns
+/// in that transaction: a replayed sample (already stored) is never followed twice, and the
+/// state is always that of the stored samples.
+public protocol QualitySampleObserver: Sendable {
+    var consumerGroup: String { get }
+    /// Its name in `dl_analyser_state`.
+    var analyser: String { get }
+    /// The `dl_analyser_state` topic and partition its state is kept under.
+    var source: SourcePartition { get }
+    /// The state keys it needs to follow `samples`.
+    func stateKeys(for samples: [QualitySampleRecord]) -> Set<String>
+    /// Follows `samples` (newly stored, in storing order) from the stored `states` (by key;
+    /// missing ones have none yet); returns the states and detections to store with them.
+    func follow(_ samples: [QualitySampleRecord], from states: [String: [UInt8]]) -> DriftDetectionRows
+}
+
 extension AggregateStore {
+    /// Names the lock that serialises the observed inserts of every instance (their state rows
+    /// are read and written in one transaction).
+    static let qualityObserverLockKey: Int64 = 0x4472_6966_7451_5350  // "DriftQSP"
+
     /// Stores scored samples; one already stored under the same request id is left as it is
-    /// (`ON CONFLICT DO NOTHING`), so a replay never counts a sample twice. Returns how many
-    /// rows were new.
+    /// (`ON CONFLICT DO NOTHING`), so a replay never counts a sample twice. With `observer`,
+    /// the newly stored samples are handed to it in the same transaction (see
+    /// ``QualitySampleObserver``). Returns how many rows were new.
     @discardableResult
-    public func insertQualitySamples(_ samples: [QualitySampleRecord]) async throws -> Int {
+    public func insertQualitySamples(_ samples: [QualitySampleRecord], observer: (any QualitySampleObserver)? = nil)
+        async throws -> Int
+    {
         guard !samples.isEmpty else { return 0 }
+        let logger = self.logger
+        guard let observer else {
+            return try await client.withConnection { connection in
+                try await Self.insertQualitySamples(samples, on: connection, logger: logger).count
+            }
+        }
+        return try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(\(Self.qualityObserverLockKey))"),
+                logger: logger)
+            let stored = try await Self.insertQualitySamples(samples, on: connection, logger: logger)
+            let new = samples.filter { stored.contains($0.requestID) }.sorted { $0.requestID < $1.requestID }
+            let keys = observer.stateKeys(for: new)
+            var states: [String: [UInt8]] = [:]
+            if !keys.isEmpty {
+                let rows = try await connection.query(
+                    """
+                    SELECT key, encode(state, 'hex') FROM dl_analyser_state
+                    WHERE consumer_group = \(observer.consumerGroup) AND analyser = \(observer.analyser)
+                      AND topic = \(observer.source.topic) AND partition = \(observer.source.partition)
+                      AND key = ANY(\(Array(keys)))
+                    """,
+                    logger: logger)
+                for try await (key, hex) in rows.decode((String, String).self) {
+                    states[key] = Self.bytes(hex: hex)
+                }
+            }
+            try await observer.follow(new, from: states).write(on: connection, logger: logger)
+            return new.count
+        }
+    }
+
+    /// Inserts `samples`; returns the request ids of the rows that were new.
+    private static func insertQualitySamples(
+        _ samples: [QualitySampleRecord], on connection: PostgresConnection, logger: Logger
+    ) async throws -> Set<String> {
         let rows = samples.sorted { $0.requestID < $1.requestID }
         var binds = PostgresBindings(capacity: WindowKeySQL.count + 14)
         binds.appendKeyColumns(rows.map(\.window))
@@ -36,12 +98,13 @@ extension AggregateStore {
                 AS t(\(WindowKeySQL.aliases), rid, tid, et, stratum, rate, verdict, score, thr, sname, sversion,
                      detail, latency)
             ON CONFLICT (request_id) DO NOTHING
-            RETURNING 1
+            RETURNING request_id
             """
-        let logger = self.logger
-        var inserted = 0
-        for try await _ in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
-            inserted += 1
+        var inserted = Set<String>()
+        for try await id in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            .decode(String.self)
+        {
+            inserted.insert(id)
         }
         return inserted
     }

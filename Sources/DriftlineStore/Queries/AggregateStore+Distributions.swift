@@ -51,6 +51,29 @@ extension AggregateStore {
         return counts
     }
 
+    /// The faithfulness scores of the base-stratum samples per grouping, of the windows starting
+    /// in `[period)`, ascending. Only the base stratum: it samples every eligible event at one
+    /// rate, so its scores are an unbiased sample of the traffic's, where the boosted strata
+    /// (feedback, finish reasons, new versions) would weigh their own kinds of responses more.
+    public func faithfulnessScores(groupBy: [Dimension], period: Range<Int64>) async throws -> [String: [Double]] {
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(Self.groupingJSON(groupBy))::text, array_agg(score ORDER BY score)
+                    FROM dl_quality_samples
+                    WHERE window_start >= to_timestamp($1) AND window_start < to_timestamp($2)
+                      AND stratum = 'base' AND verdict <> 'error' AND score IS NOT NULL
+                    GROUP BY 1
+                    """,
+                binds: Self.periodBinds(period)),
+            logger: logger)
+        var scores: [String: [Double]] = [:]
+        for try await (grouping, values) in rows.decode((String, [Double]).self) {
+            scores[grouping] = values
+        }
+        return scores
+    }
+
     /// Writes drift results; a result for the same feature, grouping, binning and periods
     /// (evaluated again, with late data) replaces the earlier one.
     public func insert(_ results: [DriftResult]) async throws {

@@ -195,7 +195,8 @@ struct WindowPartitionTests {
                 try await LifecycleReadings.count("SELECT count(*) FROM dl_windows", client: client) == 8)
             #expect(
                 try await LifecycleReadings.count("SELECT count(*) FROM dl_windows_default", client: client) == 0)
-            _ = try await store.write(FlushBatch(consumerGroup: "g", windows: windows))  // weeks 0…3 again, into the default partition
+            // Weeks 0…3 again: they have no partition, so they go to the default one.
+            _ = try await store.write(FlushBatch(consumerGroup: "g", windows: windows))
             #expect(
                 try await LifecycleReadings.count("SELECT count(*) FROM dl_windows_default", client: client) == 8)
 
