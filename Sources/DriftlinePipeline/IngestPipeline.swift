@@ -17,6 +17,8 @@ public final class IngestPipeline: Service, Sendable {
     private let stopRequested = Mutex(false)
     /// The faithfulness scoring service, with `quality:` configured.
     private let scoring: ScoringService?
+    /// The sentence encoder of `drift.embeddings.encode_text`; without one the shipped model.
+    private let makeEmbedder: TextEmbedderFactory?
 
     /// Driftline's own metrics (`/metrics`); the global swift-metrics factory unless injected.
     public let metrics: PipelineMetrics
@@ -32,8 +34,9 @@ public final class IngestPipeline: Service, Sendable {
     public init(
         configuration: PipelineConfiguration, store: AggregateStore, logger: Logger,
         makeScorer: FaithfulnessScorerFactory? = nil, metrics: PipelineMetrics = PipelineMetrics(),
-        scorerMetrics: ScorerMetrics? = nil
+        scorerMetrics: ScorerMetrics? = nil, makeEmbedder: TextEmbedderFactory? = nil
     ) {
+        self.makeEmbedder = makeEmbedder
         self.configuration = configuration
         self.store = store
         self.logger = logger
@@ -102,6 +105,13 @@ public final class IngestPipeline: Service, Sendable {
                         settings: $0, windowSeconds: configuration.aggregation.windowSeconds, store: store,
                         logger: logger)
                 }
+                let textEmbedding = configuration.drift.embeddings.flatMap { settings in
+                    settings.encodeText.map { _ in
+                        PeriodicService.textEmbedding(
+                            settings: settings, store: store, makeEmbedder: makeEmbedder ?? shippedSentenceEmbedder,
+                            logger: logger)
+                    }
+                }
                 let alerts = try alertService(rules: alertRules)
                 let lifecycle = configuration.lifecycle.map {
                     PeriodicService.storageLifecycle(settings: $0, client: store.client, logger: logger)
@@ -113,6 +123,7 @@ public final class IngestPipeline: Service, Sendable {
                     if let scoring { group.addTask { await scoring.run() } }
                     if let lifecycle { group.addTask { try await lifecycle.run() } }
                     if let embeddingDrift { group.addTask { try await embeddingDrift.run() } }
+                    if let textEmbedding { group.addTask { try await textEmbedding.run() } }
                     let handler = IngestHandler(
                         configuration: configuration, store: store, counters: counters, logger: logger,
                         decoders: decoders, enrichers: enrichers, analysers: analysers,

@@ -9,6 +9,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let invalidDatabaseURL = Code("invalidDatabaseURL")
         public static let migrationFailed = Code("migrationFailed")
         public static let newerSchema = Code("newerSchema")
+        /// Values computed for the store that it must not keep (an encoder's malformed vectors).
+        public static let invalidData = Code("invalidData")
     }
 
     public var code: Code

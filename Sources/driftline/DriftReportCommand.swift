@@ -12,7 +12,10 @@ struct DriftReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "PSI of a feature between a reference and a current period, from Postgres.")
 
-    @Option(help: "ttft, tpot, latency, input_tokens, output_tokens, or a categorical feature (finish_reason).")
+    @Option(
+        help:
+            "ttft, tpot, latency, input_tokens, output_tokens, faithfulness (scored samples), or a categorical feature (finish_reason)."
+    )
     var feature: String
 
     @Option(help: "The reference period START..END: RFC 3339 times, now, or -7d / -12h / -30m.")

@@ -64,6 +64,34 @@ import Testing
             Self.message("drift: {embeddings: {dimension: 8, reference_from: \"2026-11-01T00:00:00Z\"}}")
                 .contains("needs both"))
         #expect(Self.message("drift: {embeddings: on}") != "accepted")
+        #expect(
+            Self.message("drift: {embeddings: {dimension: 8, encode_text: title}}")
+                .contains("expected response, prompt or off, got \"title\""))
+    }
+
+    /// `encode_text` picks the text an event without a vector is embedded from, and asks the
+    /// decoder to keep the texts; off (the default) keeps neither.
+    @Test func encodeTextChoosesTheTextAndKeepsIt() throws {
+        for (value, source) in [("response", EmbeddingTextSource.response), ("prompt", .prompt)] {
+            let configuration = try DriftSettingsTests.parse(
+                "drift: {embeddings: {dimension: 8, encode_text: \(value)}}")
+            #expect(configuration.drift.embeddings?.encodeText == source)
+            let (_, analysers) = configuration.analysis(catalogue: nil)
+            #expect(analysers.reduce(AnalyserNeeds()) { $0.union($1.needs) }.contains(.text))
+        }
+        for yaml in ["drift: {embeddings: {dimension: 8, encode_text: off}}", "drift: {embeddings: {dimension: 8}}"] {
+            let configuration = try DriftSettingsTests.parse(yaml)
+            #expect(configuration.drift.embeddings?.encodeText == nil)
+            let (_, analysers) = configuration.analysis(catalogue: nil)
+            #expect(!analysers.reduce(AnalyserNeeds()) { $0.union($1.needs) }.contains(.text))
+        }
+        var event = LLMEvent(
+            requestID: "r", start: EventTime(microsecondsSinceEpoch: 0), end: EventTime(microsecondsSinceEpoch: 0),
+            model: "m")
+        event.prompt = "Where is my parcel?"
+        event.response = " \n "
+        #expect(EmbeddingTextSource.prompt.text(of: event) == "Where is my parcel?")
+        #expect(EmbeddingTextSource.response.text(of: event) == nil)
     }
 
     /// The decoder of a pipeline with embedding drift refuses, naming `embedding`, a vector of

@@ -15,6 +15,7 @@ extension PipelineConfiguration {
     ///     every_seconds: 300        # the periods, as for drift.psi:
     ///     current_seconds: 3600
     ///     reference_seconds: 86400  # or reference_from / reference_to (RFC 3339)
+    ///     encode_text: response     # or prompt: events without a vector get one from the shipped encoder
     /// ```
     public struct EmbeddingSettings: Codable, Sendable, Equatable {
         public var dimension: Int
@@ -27,6 +28,9 @@ extension PipelineConfiguration {
         public var referenceSeconds = 86_400
         /// A fixed baseline instead of the trailing period, in seconds since the epoch.
         public var fixedReference: Range<Int64>?
+        /// Which text of an event without a vector the in-process sentence encoder embeds; nil:
+        /// such events add nothing.
+        public var encodeText: EmbeddingTextSource?
 
         /// The largest dimension accepted: 65 536 doubles are 512 KB per window and grouping.
         public static let maxDimension = 65_536
@@ -45,6 +49,7 @@ extension PipelineConfiguration {
             case referenceSeconds = "reference_seconds"
             case referenceFrom = "reference_from"
             case referenceTo = "reference_to"
+            case encodeText = "encode_text"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -73,6 +78,14 @@ extension PipelineConfiguration {
                 try container.decodeInteger(.referenceSeconds, expected: "a number of seconds") ?? referenceSeconds
             try Self.check(referenceSeconds, in: 1...Int(Int32.max), .referenceSeconds, container)
             fixedReference = try container.decodeFixedReference(from: .referenceFrom, to: .referenceTo)
+            if let name = try container.decodeIfPresent(String.self, forKey: .encodeText), name != "off" {
+                guard let source = EmbeddingTextSource(rawValue: name) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .encodeText, in: container,
+                        debugDescription: "expected response, prompt or off, got \"\(name)\"")
+                }
+                encodeText = source
+            }
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -84,6 +97,7 @@ extension PipelineConfiguration {
             try container.encode(everySeconds, forKey: .everySeconds)
             try container.encode(currentSeconds, forKey: .currentSeconds)
             try container.encode(referenceSeconds, forKey: .referenceSeconds)
+            try container.encodeIfPresent(encodeText?.rawValue, forKey: .encodeText)
         }
 
         /// The periods of an evaluation at `now` (seconds since the epoch) with windows of
@@ -105,5 +119,21 @@ extension PipelineConfiguration {
                     debugDescription: "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(value)")
             }
         }
+    }
+}
+
+/// The text of an event that `drift.embeddings.encode_text` embeds when the event has no vector.
+public enum EmbeddingTextSource: String, Sendable, Codable, CaseIterable {
+    case response, prompt
+
+    /// The event's text of this kind, nil when it has none (or only white space).
+    public func text(of event: LLMEvent) -> String? {
+        let text: String?
+        switch self {
+        case .response: text = event.response
+        case .prompt: text = event.prompt
+        }
+        guard let text, text.contains(where: { !$0.isWhitespace }) else { return nil }
+        return text
     }
 }

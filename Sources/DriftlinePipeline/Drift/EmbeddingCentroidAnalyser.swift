@@ -8,6 +8,11 @@ public import DriftlineStore
 /// flushes, members and windows, and a replay keeps the same sample: which vectors are kept
 /// depends only on the hashes of their request ids.
 ///
+/// With `encode_text`, an event without a vector but with the configured text offers that text
+/// instead: per window and grouping the texts with the `sampleSize` smallest hashes are queued
+/// (`dl_embedding_texts`, with the offsets) for the sentence encoder, which runs apart from ingest
+/// (`TextEmbeddingService`) and adds their vectors to the sums and samples once each.
+///
 /// Vectors of another dimension and with NaN or infinite elements never reach it: the decoder
 /// refuses them (a dead letter naming `embedding`). One that still arrives (a decoder without the
 /// check) is counted in ``refused`` and left out of every centroid.
@@ -17,6 +22,9 @@ public struct EmbeddingCentroidAnalyser: EventAnalyser {
     public let sampleSize: Int
     public private(set) var sums: [WindowKey: EmbeddingSum] = [:]
     public private(set) var samples: [WindowKey: BottomKSample<[Float]>] = [:]
+    public let textSource: EmbeddingTextSource?
+    /// Texts to encode, per window and grouping: the bottom-k of their hashes.
+    public private(set) var texts: [WindowKey: BottomKSample<String>] = [:]
     /// Vectors left out because their dimension differs or an element is not finite.
     public private(set) var refused = 0
 
@@ -24,14 +32,22 @@ public struct EmbeddingCentroidAnalyser: EventAnalyser {
         grouping = WindowGrouping(windowSeconds: windowSeconds, dimensions: settings.groupBy, labels: [])
         dimension = settings.dimension
         sampleSize = settings.sampleSize
+        textSource = settings.encodeText
     }
 
-    public var needs: AnalyserNeeds { .embedding }
+    public var needs: AnalyserNeeds { textSource == nil ? .embedding : [.embedding, .text] }
 
-    public var pendingRows: Int { sums.count }
+    public var pendingRows: Int { sums.count + texts.count }
 
     public mutating func add(_ event: EnrichedEvent, from partition: SourcePartition) {
-        guard let vector = event.event.embedding else { return }
+        guard let vector = event.event.embedding else {
+            if let textSource, let text = textSource.text(of: event.event) {
+                let key = grouping.key(for: event.event)
+                texts[key, default: BottomKSample(capacity: sampleSize)].add(
+                    hash: Self.sampleHash(of: event.event), text)
+            }
+            return
+        }
         let key = grouping.key(for: event.event)
         do {
             if sums[key] == nil { sums[key] = try EmbeddingSum(dimension: dimension) }
@@ -56,8 +72,10 @@ public struct EmbeddingCentroidAnalyser: EventAnalyser {
         defer {
             sums = [:]
             samples = [:]
+            texts = [:]
         }
-        return EmbeddingRows(sums: sums, samples: samples, sampleSize: sampleSize)
+        return EmbeddingRows(
+            sums: sums, samples: samples, texts: texts, textDimension: dimension, sampleSize: sampleSize)
     }
 
     public mutating func restore(_ rows: EmbeddingRows) {
@@ -72,10 +90,14 @@ public struct EmbeddingCentroidAnalyser: EventAnalyser {
         for (key, sample) in rows.samples {
             samples[key, default: BottomKSample(capacity: sampleSize)].merge(sample)
         }
+        for (key, sample) in rows.texts {
+            texts[key, default: BottomKSample(capacity: sampleSize)].merge(sample)
+        }
     }
 
     public mutating func discardUnstored() {
         sums = [:]
         samples = [:]
+        texts = [:]
     }
 }

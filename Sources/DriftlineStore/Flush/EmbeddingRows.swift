@@ -5,26 +5,100 @@ public import PostgresNIO
 /// What the embedding analyser flushes: per window and grouping the count and sum of the
 /// vectors (`dl_embedding_windows`, sums add) and the bottom-k sample of them
 /// (`dl_embedding_samples`, the `sampleSize` smallest hashes kept).
+///
+/// With texts to encode (`encode_text`), those go to `dl_embedding_texts`, the queue of the
+/// sentence encoder: per window the texts whose hashes are among the `sampleSize` smallest of
+/// the window's queued texts and stored sample, and not already in the sample (encoded before:
+/// a replay queues nothing twice).
 public struct EmbeddingRows: StoredRows {
     public var sums: [WindowKey: EmbeddingSum]
     public var samples: [WindowKey: BottomKSample<[Float]>]
+    public var texts: [WindowKey: BottomKSample<String>]
+    /// The dimension the texts' vectors will have (the configured one).
+    public var textDimension: Int
     /// Items a window's stored sample keeps; rows beyond it are deleted in the same transaction.
     public var sampleSize: Int
 
     public init(
-        sums: [WindowKey: EmbeddingSum] = [:], samples: [WindowKey: BottomKSample<[Float]>] = [:], sampleSize: Int
+        sums: [WindowKey: EmbeddingSum] = [:], samples: [WindowKey: BottomKSample<[Float]>] = [:],
+        texts: [WindowKey: BottomKSample<String>] = [:], textDimension: Int = 0, sampleSize: Int
     ) {
         self.sums = sums
         self.samples = samples
+        self.texts = texts
+        self.textDimension = textDimension
         self.sampleSize = sampleSize
     }
 
     public var table: String { "dl_embedding_windows" }
-    public var count: Int { sums.count + samples.count }
+    public var count: Int { sums.count + samples.count + texts.count }
 
     public func write(on connection: PostgresConnection, logger: Logger) async throws {
         try await writeSums(on: connection, logger: logger)
         try await writeSamples(on: connection, logger: logger)
+        try await writeTexts(on: connection, logger: logger)
+    }
+
+    /// Queues the texts not already encoded into the window's sample, then deletes, in the
+    /// windows written, every queued text beyond the `sampleSize` smallest hashes of the window's
+    /// queue and sample together (it could never enter the window's bottom-k).
+    private func writeTexts(on connection: PostgresConnection, logger: Logger) async throws {
+        let windows = texts.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        guard !windows.isEmpty else { return }
+        var keys: [WindowKey] = []
+        var hashes: [Int64] = []
+        var bodies: [String] = []
+        for (key, sample) in windows {
+            for entry in sample.entries {
+                keys.append(key)
+                hashes.append(entry.hash)
+                bodies.append(entry.item)
+            }
+        }
+        var binds = PostgresBindings(capacity: WindowKeySQL.count + 3)
+        binds.appendKeyColumns(keys)
+        binds.append(hashes)
+        binds.append(bodies)
+        binds.append(Int32(textDimension))
+        let n = WindowKeySQL.count
+        let sampled = WindowKeySQL.columnNames.map { "s.\($0)" }.joined(separator: ", ")
+        let queued = WindowKeySQL.selected(from: "t")
+        let insert = """
+            INSERT INTO dl_embedding_texts (\(WindowKeySQL.columns), dimension, sample_hash, text)
+            SELECT \(queued), $\(n + 3), t.h, t.body
+            FROM unnest(\(WindowKeySQL.unnestArguments(["int8", "text"]))) AS t(\(WindowKeySQL.aliases), h, body)
+            WHERE NOT EXISTS (
+                SELECT FROM dl_embedding_samples s
+                WHERE (\(sampled), s.dimension, s.sample_hash) = (\(queued), $\(n + 3), t.h))
+            ON CONFLICT DO NOTHING
+            """
+        try await AggregateStore.query(connection, insert, binds, logger: logger)
+
+        var prune = PostgresBindings(capacity: WindowKeySQL.count + 2)
+        prune.appendKeyColumns(windows.map(\.key))
+        prune.append(Int32(textDimension))
+        prune.append(Int64(sampleSize))
+        let written = """
+            SELECT \(WindowKeySQL.selected), $\(n + 1)
+            FROM unnest(\(WindowKeySQL.unnestArguments([]))) AS t(\(WindowKeySQL.aliases))
+            """
+        let delete = """
+            DELETE FROM dl_embedding_texts
+            WHERE (\(WindowKeySQL.columns), dimension, sample_hash) IN (
+                SELECT \(WindowKeySQL.columns), dimension, sample_hash FROM (
+                    SELECT \(WindowKeySQL.columns), dimension, sample_hash, row_number() OVER (
+                        PARTITION BY \(WindowKeySQL.columns), dimension ORDER BY sample_hash) AS n
+                    FROM (
+                        SELECT \(WindowKeySQL.columns), dimension, sample_hash FROM dl_embedding_samples
+                        WHERE (\(WindowKeySQL.columns), dimension) IN (\(written))
+                        UNION ALL
+                        SELECT \(WindowKeySQL.columns), dimension, sample_hash FROM dl_embedding_texts
+                        WHERE (\(WindowKeySQL.columns), dimension) IN (\(written))
+                    ) queued_and_sampled
+                ) ranked
+                WHERE n > $\(n + 2))
+            """
+        try await AggregateStore.query(connection, delete, prune, logger: logger)
     }
 
     /// One statement writes every row; each sum travels as an array literal of round-trip decimals.
@@ -118,6 +192,12 @@ public struct EmbeddingRows: StoredRows {
 
     /// Sums and samples apart first, then halves of either.
     public func split() -> (EmbeddingRows, EmbeddingRows) {
+        if !texts.isEmpty, !sums.isEmpty || !samples.isEmpty {
+            return (
+                EmbeddingRows(sums: sums, samples: samples, sampleSize: sampleSize),
+                EmbeddingRows(texts: texts, textDimension: textDimension, sampleSize: sampleSize)
+            )
+        }
         if !sums.isEmpty, !samples.isEmpty {
             return (
                 EmbeddingRows(sums: sums, sampleSize: sampleSize),
@@ -126,9 +206,10 @@ public struct EmbeddingRows: StoredRows {
         }
         let (a, b) = halves(sums)
         let (c, d) = halves(samples)
+        let (e, f) = halves(texts)
         return (
-            EmbeddingRows(sums: a, samples: c, sampleSize: sampleSize),
-            EmbeddingRows(sums: b, samples: d, sampleSize: sampleSize)
+            EmbeddingRows(sums: a, samples: c, texts: e, textDimension: textDimension, sampleSize: sampleSize),
+            EmbeddingRows(sums: b, samples: d, texts: f, textDimension: textDimension, sampleSize: sampleSize)
         )
     }
 
@@ -137,6 +218,7 @@ public struct EmbeddingRows: StoredRows {
             "\($0.key): \($0.value.count) vectors of \($0.value.dimension)"
         }
         let sampleText = samples.sorted { $0.key < $1.key }.map { "\($0.key): sample of \($0.value.count)" }
-        return (sumText + sampleText).joined(separator: "; ")
+        let queued = texts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.count) texts to encode" }
+        return (sumText + sampleText + queued).joined(separator: "; ")
     }
 }

@@ -65,6 +65,7 @@ extension RetentionRule {
             RetentionRule(table: "dl_quality_samples", timeColumn: "window_start", retentionClass: .qualitySamples),
             RetentionRule(table: "dl_embedding_windows", timeColumn: "window_start", retentionClass: .embeddings),
             RetentionRule(table: "dl_embedding_samples", timeColumn: "window_start", retentionClass: .embeddings),
+            RetentionRule(table: "dl_embedding_texts", timeColumn: "window_start", retentionClass: .embeddings),
             RetentionRule(table: "dl_embedding_drift", timeColumn: "current_end", retentionClass: .drift),
         ]
     }

@@ -81,8 +81,11 @@ extension RollupTable {
     /// Tables with a window column that the lifecycle does not merge: one row per scored sample
     /// (kept whole; the window columns let it join the counters), and the embedding sums and
     /// bottom-k samples, whose vector columns have no merge rule yet (their one-minute rows stay
-    /// until a rule for element-wise sums and k-lowest merging is added).
-    public static let notRolledUp: Set<String> = ["dl_quality_samples", "dl_embedding_windows", "dl_embedding_samples"]
+    /// until a rule for element-wise sums and k-lowest merging is added; the `embeddings`
+    /// retention bounds them), and the encoder's queue of texts.
+    public static let notRolledUp: Set<String> = [
+        "dl_quality_samples", "dl_embedding_windows", "dl_embedding_samples", "dl_embedding_texts",
+    ]
 }
 
 extension RollupTable {

@@ -19,6 +19,19 @@ enum WindowKeySQL {
     static let selected = (["to_timestamp(ws)", "wsec"] + dimensionColumns + ["labels::jsonb"])
         .joined(separator: ", ")
 
+    /// The key as selected from the `unnest` aliased `alias`, for a query where a table's
+    /// columns of the same names are in scope: `to_timestamp(t.ws), t.wsec, t.model, …`.
+    static func selected(from alias: String) -> String {
+        (["to_timestamp(\(alias).ws)", "\(alias).wsec"] + dimensionColumns.map { "\(alias).\($0)" }
+            + ["\(alias).labels::jsonb"]).joined(separator: ", ")
+    }
+
+    /// The key as selected from the `unnest` under the columns' names, for a subquery that is
+    /// read like the table: `to_timestamp(ws) AS window_start, wsec AS window_seconds, model, …`.
+    static let selectedAsColumns =
+        (["to_timestamp(ws) AS window_start", "wsec AS window_seconds"]
+        + dimensionColumns + ["labels::jsonb AS labels"]).joined(separator: ", ")
+
     /// The `unnest` column aliases of the key: `ws, wsec, model, …, labels`.
     static let aliases = (["ws", "wsec"] + dimensionColumns + ["labels"]).joined(separator: ", ")
 
