@@ -30,5 +30,6 @@ extension Migration {
             version: 12, name: "analyst views, read-only role driftline_reader",
             statements: AnalystViewSQL.helpers + AnalystViewSQL.statements + ReaderRoleSQL.statements),
         Migration(version: 13, name: "storage lifecycle: sub-hour row indexes", statements: LifecycleSQL.statements),
+        Migration(version: 15, name: "SLO error budgets", statements: SLOBudgetSQL.statements),
     ]
 }
