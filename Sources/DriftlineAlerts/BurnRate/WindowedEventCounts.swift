@@ -18,6 +18,6 @@ public struct WindowedEventCounts: Hashable, Sendable {
 
     /// Every group seen in any of `windows`.
     public func groups(in windows: [Duration]) -> Set<AlertGroup> {
-        Set(windows.flatMap { byWindow[$0]?.keys.map { $0 } ?? [] })
+        Set(windows.flatMap { Array(byWindow[$0, default: [:]].keys) })
     }
 }

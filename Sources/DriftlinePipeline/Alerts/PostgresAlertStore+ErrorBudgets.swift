@@ -27,7 +27,7 @@ extension PostgresAlertStore {
     /// tells). With `knownRules` and some evaluation, rows of SLOs no longer configured go.
     ///
     /// An evaluation older than the stored one (a member that read before another but stepped
-    /// after it) changes nothing.
+    /// after it) changes no row the newer one wrote.
     func writeBudgets(
         of evaluations: [AlertEngine.Evaluation], knownRules: Set<String>?, on connection: PostgresConnection
     ) async throws {

@@ -121,34 +121,27 @@ struct SLOBudgetStoreTests {
                 Self.engine, evaluations: [.init(rule: Self.ttft.name, conditions: nil)], knownRules: known, at: later)
             Self.expectRows(try await Self.rows(client), Self.expected(events, end: whole))
 
-            // The ttft file removed: its rows go, the other SLO's are updated.
-            let remaining = AlertService(
-                rules: [Self.availability], routes: [], externalURL: "http://driftline.test", store: store,
-                every: .seconds(10), logger: logger)
-            let evaluations = await remaining.evaluateRules(at: later)
+            // A month later no event is in the period: the grouped SLO's groups go, the ungrouped one keeps
+            // its row without a ratio or a budget (configured, nothing served).
+            let monthLater = whole + 31 * 86_400
+            let quiet = Date(timeIntervalSince1970: monthLater)
             try await store.step(
-                Self.engine, evaluations: evaluations, knownRules: [Self.availability.name], at: later)
-            let rows = try await Self.rows(client)
-            #expect(rows.map(\.slo) == [Self.availability.name])
-            #expect(rows.first?.evaluatedAt == whole + 60)
-        }
-    }
-
-    /// An ungrouped SLO without events keeps one row with NULL ratio and budget: it is configured, not spent.
-    @Test func anSLOWithoutEventsHasARowWithoutABudget() async throws {
-        try await withTestClient { client, _ in
-            try await Migrator().migrate(client: client, logger: AlertStoreTests.logger)
-            let store = PostgresAlertStore(client: client, logger: AlertStoreTests.logger)
-            let time = Date(timeIntervalSince1970: Double(AlertStoreTests.hour))
-            let evaluation = try await Self.availability.evaluation(source: store, at: time)
-            try await store.step(Self.engine, evaluations: [evaluation], at: time)
-            let rows = try await Self.rows(client)
+                Self.engine, evaluations: await service.evaluateRules(at: quiet), knownRules: known, at: quiet)
             #expect(
-                rows == [
+                try await Self.rows(client) == [
                     Row(
-                        slo: "availability", model: nil, good: 0, total: 0, errorRatio: nil, remaining: nil,
-                        objective: 0.99, periodSeconds: 30 * 86_400, evaluatedAt: Double(AlertStoreTests.hour))
+                        slo: Self.availability.name, model: nil, good: 0, total: 0, errorRatio: nil, remaining: nil,
+                        objective: 0.99, periodSeconds: 30 * 86_400, evaluatedAt: monthLater)
                 ])
+
+            // The availability file removed: its row goes.
+            let removed = Date(timeIntervalSince1970: monthLater + 60)
+            let ttftOnly = AlertService(
+                rules: [Self.ttft], routes: [], externalURL: "http://driftline.test", store: store,
+                every: .seconds(10), logger: logger)
+            let evaluations = await ttftOnly.evaluateRules(at: removed)
+            try await store.step(Self.engine, evaluations: evaluations, knownRules: [Self.ttft.name], at: removed)
+            #expect(try await Self.rows(client) == [])
         }
     }
 }
