@@ -302,6 +302,7 @@ struct DeploymentTests {
             "TPOT p50 / p95 / p99 by model", "End-to-end p50 / p95 / p99 by model", "TTFT heatmap",
             "Error rate by provider", "Spend by team", "Spend by tenant", "Spend by model", "Unpriced tokens by model",
             "Budget burn", "PSI per feature", "Detector events", "Burn rate per tier", "Alert history",
+            "Remaining error budget",
             "variable app", "variable environment", "annotation Model and version changes",
         ] {
             #expect(titles.contains(wanted), "the dashboards have no panel \(wanted)")

@@ -4,10 +4,12 @@ public import Foundation
 /// burns when the burn rate of both its long and its short window is above `factor` (strictly, as the workbook's
 /// `> 14.4 * (1 - objective)`), and its long window holds at least `minimumEvents` events.
 ///
-/// ``evaluate(_:counts:)`` is pure; ``gatherCounts(for:from:at:)`` asks a store once per required window.
+/// ``evaluate(_:counts:)`` is pure; ``gatherCounts(for:from:at:)`` asks a store for every tier window and the
+/// SLO's whole period (for ``SLOErrorBudget``) in one call.
 public enum BurnRateEvaluator {
     public static func evaluate(_ slo: SLOSpec, counts: WindowedEventCounts) -> [GroupBurnRate] {
-        var groups = counts.groups
+        // Groups seen only over the whole period (quiet for days) get no alert series: they cannot burn.
+        var groups = counts.groups(in: slo.policy.requiredWindows)
         if slo.groupBy.isEmpty { groups.insert(.all) }
         return groups.sorted().map { group in
             GroupBurnRate(
@@ -37,11 +39,12 @@ public enum BurnRateEvaluator {
         return TierBurnRate(tier: tier, factor: factor, long: longBurn, short: shortBurn, verdict: verdict)
     }
 
-    /// Asks `source` for every window the SLO's tiers need, all ending at `end`, in one call.
+    /// Asks `source` for every window the SLO's tiers need and for its whole period, all ending at `end`, in
+    /// one call.
     public static func gatherCounts(
         for slo: SLOSpec, from source: any EventCountSource, at end: Date
     ) async throws -> WindowedEventCounts {
-        let windows = slo.policy.requiredWindows
+        let windows = Array(Set(slo.policy.requiredWindows + [slo.period])).sorted()
         guard let longest = windows.max() else { return WindowedEventCounts() }
         let query = EventCountQuery(sli: slo.sli, filter: slo.filter, groupBy: slo.groupBy, window: longest, end: end)
         return WindowedEventCounts(try await source.eventCounts(query, windows: windows))

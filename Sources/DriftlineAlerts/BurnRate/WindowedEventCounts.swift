@@ -15,4 +15,9 @@ public struct WindowedEventCounts: Hashable, Sendable {
     public var groups: Set<AlertGroup> {
         Set(byWindow.values.flatMap(\.keys))
     }
+
+    /// Every group seen in any of `windows`.
+    public func groups(in windows: [Duration]) -> Set<AlertGroup> {
+        Set(windows.flatMap { Array(byWindow[$0, default: [:]].keys) })
+    }
 }

@@ -51,10 +51,14 @@ public struct AlertEngine: Sendable {
     public struct Evaluation: Sendable {
         public var rule: String
         public var conditions: [AlertCondition]?
+        /// An SLO's error budget over its period, read with its conditions. The engine does not judge it;
+        /// the store keeps it beside the state (`dl_slo_budgets`) for dashboards.
+        public var budget: SLOErrorBudget?
 
-        public init(rule: String, conditions: [AlertCondition]?) {
+        public init(rule: String, conditions: [AlertCondition]?, budget: SLOErrorBudget? = nil) {
             self.rule = rule
             self.conditions = conditions
+            self.budget = budget
         }
     }
 

@@ -14,4 +14,14 @@ public protocol AlertRule: Sendable {
     /// Reads what the rule needs from `source` and judges every series at `time`. The verdict itself should be a
     /// pure function of what was read, so that it can be tested without a store.
     func evaluate(source: any AlertDataSource, at time: Date) async throws -> [AlertCondition]
+
+    /// What the engine steps with: the conditions of ``evaluate(source:at:)`` and whatever the kind reports
+    /// beside its series (an SLO's error budget). The default carries the conditions alone.
+    func evaluation(source: any AlertDataSource, at time: Date) async throws -> AlertEngine.Evaluation
+}
+
+extension AlertRule {
+    public func evaluation(source: any AlertDataSource, at time: Date) async throws -> AlertEngine.Evaluation {
+        AlertEngine.Evaluation(rule: name, conditions: try await evaluate(source: source, at: time))
+    }
 }

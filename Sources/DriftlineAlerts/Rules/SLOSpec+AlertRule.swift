@@ -2,8 +2,15 @@ public import Foundation
 
 extension SLOSpec: AlertRule {
     public func evaluate(source: any AlertDataSource, at time: Date) async throws -> [AlertCondition] {
+        try await evaluation(source: source, at: time).conditions ?? []
+    }
+
+    /// The burn-rate conditions and the error budget left over the period, from one read of the counts.
+    public func evaluation(source: any AlertDataSource, at time: Date) async throws -> AlertEngine.Evaluation {
         let counts = try await BurnRateEvaluator.gatherCounts(for: self, from: source, at: time)
-        return conditions(for: BurnRateEvaluator.evaluate(self, counts: counts))
+        return AlertEngine.Evaluation(
+            rule: name, conditions: conditions(for: BurnRateEvaluator.evaluate(self, counts: counts)),
+            budget: SLOErrorBudget(self, counts: counts, end: time))
     }
 
     /// One series per group and tier. Labels: the SLO's own labels, the group's dimensions, `alertname` and

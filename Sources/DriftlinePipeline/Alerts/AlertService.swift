@@ -5,9 +5,9 @@ public import Logging
 public import ServiceLifecycle
 
 /// The alert engine as a service: every `every` it evaluates every rule from the stored
-/// aggregates and steps the engine (state, history and outbox in one transaction); between
-/// evaluations it ticks every second while notification groups wait, so a group falls due at its
-/// `group_wait`, not at the next evaluation. The outbox sender runs beside it.
+/// aggregates and steps the engine (state, history, outbox and SLO error budgets in one
+/// transaction); between evaluations it ticks every second while notification groups wait, so a
+/// group falls due at its `group_wait`, not at the next evaluation. The outbox sender runs beside it.
 ///
 /// Every store call has a deadline (one interval, at least 10 s). A rule that fails is logged in one line with its cause and
 /// leaves its series as they are; the others go on.
@@ -95,10 +95,10 @@ public struct AlertService: Service {
         var evaluations: [AlertEngine.Evaluation] = []
         for rule in rules {
             do {
-                let conditions = try await Deadline.run(deadline) { [store] in
-                    try await rule.evaluate(source: store, at: time)
-                }
-                evaluations.append(AlertEngine.Evaluation(rule: rule.name, conditions: conditions))
+                evaluations.append(
+                    try await Deadline.run(deadline) { [store] in
+                        try await rule.evaluation(source: store, at: time)
+                    })
             } catch {
                 logger.warning(
                     "alert rule evaluation failed",

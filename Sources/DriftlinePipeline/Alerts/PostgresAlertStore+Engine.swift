@@ -66,8 +66,9 @@ extension PostgresAlertStore {
 
     /// Runs one engine step in one transaction: locks the state row (so members evaluating at
     /// once take turns, and the second sees the first's changes instead of notifying them again),
-    /// applies `evaluations`, and writes the new state, the current alerts, the history and the
-    /// outbox rows together. Returns the step and whether notification groups still wait.
+    /// applies `evaluations`, and writes the new state, the current alerts, the history, the
+    /// outbox rows and the SLOs' error budgets together. Returns the step and whether notification
+    /// groups still wait.
     @discardableResult
     public func step(
         _ engine: AlertEngine, evaluations: [AlertEngine.Evaluation], knownRules: Set<String>? = nil, at time: Date
@@ -89,6 +90,7 @@ extension PostgresAlertStore {
                         state: state, trackerChanged: state.tracker != before.tracker, step: step, at: time,
                         on: connection)
                 }
+                try await writeBudgets(of: evaluations, knownRules: knownRules, on: connection)
                 return (step, AlertEngine.groupsWaiting(in: state))
             }
         }

@@ -32,6 +32,7 @@ extension Migration {
         Migration(version: 13, name: "storage lifecycle: sub-hour row indexes", statements: LifecycleSQL.statements),
         Migration(
             version: 14, name: "window tables partitioned by week of window_start", statements: PartitionSQL.statements),
+        Migration(version: 15, name: "SLO error budgets", statements: SLOBudgetSQL.statements),
         Migration(version: 16, name: "queue of texts to embed", statements: EmbeddingTextSQL.statements),
     ]
 }

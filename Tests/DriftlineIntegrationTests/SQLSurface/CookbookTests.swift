@@ -252,6 +252,35 @@ struct CookbookTests {
             #expect(rate >= (answer.number(page ?? [:], "burn_rate_threshold") ?? .infinity), "\(answer.rows)")
             #expect(answer.number(page ?? [:], "burn_rate_threshold") == 14.4)
         },
+        "Which SLOs have less than 25 % of their error budget left?": { answer, truth in
+            #expect(
+                answer.columns == [
+                    "slo", "group_labels", "objective_pct", "period_days", "good", "total", "budget_left_pct",
+                    "evaluated_at",
+                ])
+            // The seed's SLO: TTFT at or below 1.5 s for 99 % of the events that measured one, per model, over
+            // 30 days (all fifteen of the seed's), evaluated after every record was stored.
+            var expected: [String: (good: Int, total: Int, left: Double)] = [:]
+            for model in SQLSurfaceSeed.models.map(\.model) {
+                let ttfts = truth.events.filter { $0.model == model }.compactMap(\.ttftMilliseconds)
+                let good = ttfts.filter { $0 <= 1_500 }.count
+                let left = 1 - (Double(ttfts.count - good) / Double(ttfts.count)) / 0.01
+                if left < 0.25 { expected[model] = (good, ttfts.count, left) }
+            }
+            #expect(expected.keys.contains("gpt-4o"), "the TTFT incident overspends gpt-4o's budget")
+            let models = answer.rows.map { ($0["group_labels"] as? [String: Any])?["model"] as? String ?? "" }
+            #expect(Set(models) == Set(expected.keys), "\(answer.rows)")
+            for (row, model) in zip(answer.rows, models) {
+                let wanted = expected[model] ?? (-1, -1, .nan)
+                #expect(row["slo"] as? String == "ttft")
+                #expect(answer.number(row, "objective_pct") == 99 && answer.number(row, "period_days") == 30)
+                #expect(answer.number(row, "good") == Double(wanted.good), "\(row)")
+                #expect(answer.number(row, "total") == Double(wanted.total), "\(row)")
+                #expect(abs((answer.number(row, "budget_left_pct") ?? .nan) - wanted.left * 100) <= 0.051, "\(row)")
+            }
+            let lefts = answer.rows.compactMap { answer.number($0, "budget_left_pct") }
+            #expect(lefts == lefts.sorted(), "least budget first")
+        },
         "First appearances of model versions": { answer, truth in
             #expect(answer.columns == ["model", "model_version", "first_seen"])
             #expect(answer.strings("model_version") == ["2024-08-06", "2024-11-20"])

@@ -1,3 +1,4 @@
+import DriftlineAlerts
 import DriftlineCore
 import DriftlineKafka
 import DriftlineStats
@@ -11,9 +12,9 @@ import Testing
 @testable import DriftlinePipeline
 
 /// Fifteen days of request logs up to now, stored through the real pipeline (mock Kafka →
-/// decoder → analysers → flush), then a PSI evaluation, a budget evaluation and the SLO
-/// engine's alerts, so that the cookbook's and the dashboards' time-relative queries
-/// (`now() - interval '7 days'`, `$__timeFilter`) find data. The events are kept for
+/// decoder → analysers → flush), then a PSI evaluation, a budget evaluation, the SLO
+/// engine's alerts and the SLO's error budget, so that the cookbook's and the dashboards'
+/// time-relative queries (`now() - interval '7 days'`, `$__timeFilter`) find data. The events are kept for
 /// brute-force answers.
 struct SQLSurfaceSeed {
     static let models: [(model: String, provider: String, ttft: Double, tpot: Double, errorRate: Double)] = [
@@ -222,6 +223,21 @@ struct SQLSurfaceSeed {
             store: store, reference: (hourNow - 2 * 86_400)..<(hourNow - 86_400), current: (now - 1_200)..<now)
         try await store.insert(results)
         _ = try await store.evaluateBudgets()
+        try await Self.storeSLOBudget(client: client)
+    }
+
+    /// The SLO's error budget once more, now that every record is stored (the service's last
+    /// evaluation may have run before the last flush), so dl_slo_budgets counts every event. The
+    /// evaluation carries no conditions: the alerts stay as the service left them.
+    static func storeSLOBudget(client: PostgresClient) async throws {
+        let rule = try AlertRuleKindRegistry.standard.decode(yaml: sloRule, file: "ttft.yaml")
+        let slo = try #require(rule as? SLOSpec)
+        let alerts = PostgresAlertStore(client: client, logger: TestLogging.logger())
+        let time = Date()
+        let budget = try await slo.evaluation(source: alerts, at: time).budget
+        try await alerts.step(
+            AlertEngine(routes: [], externalURL: ""),
+            evaluations: [AlertEngine.Evaluation(rule: slo.name, conditions: nil, budget: budget)], at: time)
     }
 
     static func count(_ client: PostgresClient, _ sql: String) async throws -> Int64 {
