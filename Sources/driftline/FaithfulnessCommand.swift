@@ -85,7 +85,8 @@ struct FaithfulnessEvalCommand: ParsableCommand {
                         "weakest_sentence_similarity": f.weakestSentenceSimilarity,
                         "content_overlap": f.contentOverlap, "bigram_overlap": f.bigramOverlap,
                         "unsupported_numbers": f.unsupportedNumbers, "unsupported_names": f.unsupportedNames,
-                        "negation_mismatches": f.negationMismatches, "response_sentences": f.responseSentences,
+                        "negation_mismatches": f.negationMismatches, "negated_restatements": f.negatedRestatements,
+                        "response_sentences": f.responseSentences,
                     ] as [String: Any]
                 }, to: featuresOut)
         }

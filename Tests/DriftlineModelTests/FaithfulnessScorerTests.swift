@@ -55,14 +55,11 @@ import Testing
         let score = try scorer().score(
             response: "The city council of Springfield voted on Tuesday not to approve a new public library.",
             context: Self.context)
-        // The negation is found (listed in unsupportedTerms), but the FRANK-fitted calibration
-        // gives the negation feature no negative weight (244 of FRANK's 671 rows trip it, 77 of
-        // them supported), so the verdict is still "supported": a known failure, documented in
-        // docs/faithfulness.md. This fails as soon as the scorer gets it right.
+        // A near-verbatim restatement with the opposite negation: a contradiction.
         #expect(score.unsupportedTerms.contains("(negation differs from the context)"))
-        withKnownIssue("a negated fact scores as supported with the FRANK-fitted calibration") {
-            #expect(!score.isFaithful, "score \(score.score) at or above \(score.threshold)")
-        }
+        #expect(!score.isFaithful, "score \(score.score) at or above \(score.threshold)")
+        #expect(score.score <= score.threshold / 2)
+        #expect(score.weakestSentence?.contains("not to approve") == true)
         #expect(score.bestContextMatch?.hasPrefix("The city council of Springfield voted") == true)
     }
 

@@ -18,13 +18,18 @@ public struct FaithfulnessFeatures: Sendable, Equatable, Codable {
     public var unsupportedNames: Int
     /// Response sentences whose negation differs from their best-matching context sentence's.
     public var negationMismatches: Int
+    /// Of those, the sentences that restate their match (at least
+    /// `ReferenceFaithfulnessScorer.restatementCoverage` of their content words in it) with the
+    /// opposite negation: a contradiction, not a paraphrase.
+    public var negatedRestatements: Int
     public var responseSentences: Int
 
     public init(
         tokenPrecision: Double, tokenPrecisionIDF: Double, weakestSentencePrecision: Double,
         weakestSentenceSimilarity: Double, contentOverlap: Double, bigramOverlap: Double, unsupportedNumbers: Int,
-        unsupportedNames: Int, negationMismatches: Int, responseSentences: Int
+        unsupportedNames: Int, negationMismatches: Int, negatedRestatements: Int = 0, responseSentences: Int
     ) {
+        self.negatedRestatements = negatedRestatements
         self.tokenPrecision = tokenPrecision
         self.tokenPrecisionIDF = tokenPrecisionIDF
         self.weakestSentencePrecision = weakestSentencePrecision

@@ -135,6 +135,23 @@ public struct LexicalGrounding: Sendable {
         "denied", "denies", "deny", "refused", "refuses", "failed", "fails",
     ]
 
+    /// The share of `claim`'s content words (negation cues left out) that `sentence` has, by
+    /// word or by its first six letters, as for the whole response; 1 when the claim has none.
+    /// Near 1, the claim restates the sentence.
+    static func coverage(of claim: String, by sentence: String) -> Double {
+        let words = Self.words(sentence)
+        let present = Set(words.map(\.normalized))
+        let stems = Set(words.map { stem($0.normalized) })
+        let content = Self.words(claim).filter {
+            !stopWords.contains($0.normalized) && !negations.contains($0.normalized)
+        }
+        guard !content.isEmpty else { return 1 }
+        let found = content.filter {
+            present.contains($0.normalized) || (!$0.isNumber && stems.contains(stem($0.normalized)))
+        }
+        return Double(found.count) / Double(content.count)
+    }
+
     /// The negation cues of `text`, as words ("didn't" gives "t").
     static func negationCount(_ text: String) -> Int {
         words(text).filter { negations.contains($0.normalized) }.count

@@ -13,6 +13,10 @@ public final class ReferenceFaithfulnessScorer: FaithfulnessScoring {
     public let tokenizer: any Tokenizer
     public let settings: Settings
 
+    /// The share of a claim sentence's content words its best-matching context sentence must
+    /// have for an opposite negation to count as a contradiction (a negated restatement).
+    public static let restatementCoverage = 0.8
+
     public struct Settings: Sendable {
         /// Encoder layers run; token states come from the last one run. Layer 4 of 6 aligns
         /// better than the last on FRANK and costs two thirds (docs/faithfulness.md).
@@ -167,14 +171,22 @@ public final class ReferenceFaithfulnessScorer: FaithfulnessScoring {
             sentenceWeight[$0] > 0 ? sentenceWeighted[$0] / sentenceWeight[$0] : 1
         }
         let weakest = sentencePrecision.indices.min { sentencePrecision[$0] < sentencePrecision[$1] } ?? 0
+        // The sentence the detail shows: the weakest, or a contradicted one.
+        var shown = weakest
 
         let contextText = contextWindows.sentences.joined(separator: "\n")
         let lexical = LexicalGrounding(response: response, context: contextText)
         var negationMismatches = 0
+        var negatedRestatements = 0
         for (sentence, text) in responseWindows.sentences.enumerated() {
             let match = contextWindows.sentences[alignment.bestSentence[sentence]]
             if LexicalGrounding.negationCount(text) % 2 != LexicalGrounding.negationCount(match) % 2 {
                 negationMismatches += 1
+                if LexicalGrounding.coverage(of: text, by: match) >= Self.restatementCoverage {
+                    // The contradicted sentence is the one to show.
+                    if negatedRestatements == 0 { shown = sentence }
+                    negatedRestatements += 1
+                }
             }
         }
         let features = FaithfulnessFeatures(
@@ -184,13 +196,19 @@ public final class ReferenceFaithfulnessScorer: FaithfulnessScoring {
             weakestSentenceSimilarity: Double(alignment.bestSentenceSimilarity.min() ?? 0),
             contentOverlap: lexical.contentOverlap, bigramOverlap: lexical.bigramOverlap,
             unsupportedNumbers: lexical.unsupportedNumbers.count, unsupportedNames: lexical.unsupportedNames.count,
-            negationMismatches: negationMismatches, responseSentences: sentenceCount)
+            negationMismatches: negationMismatches, negatedRestatements: negatedRestatements,
+            responseSentences: sentenceCount)
         var terms = lexical.unsupportedTerms
         if negationMismatches > 0 { terms.append("(negation differs from the context)") }
+        // A negated restatement contradicts the context: whatever the overlap says (it is nearly
+        // perfect), the score is held at half the threshold. The fitted negation feature cannot
+        // do this: loose mismatches are common in faithful abstractive summaries.
+        let calibrated = settings.calibration.score(features)
         let score = FaithfulnessScore(
-            score: settings.calibration.score(features), threshold: settings.calibration.threshold,
-            weakestSentence: responseWindows.sentences[weakest], weakestSentenceScore: sentencePrecision[weakest],
-            bestContextMatch: contextWindows.sentences[alignment.bestSentence[weakest]], unsupportedTerms: terms)
+            score: negatedRestatements > 0 ? min(calibrated, settings.calibration.threshold / 2) : calibrated,
+            threshold: settings.calibration.threshold,
+            weakestSentence: responseWindows.sentences[shown], weakestSentenceScore: sentencePrecision[shown],
+            bestContextMatch: contextWindows.sentences[alignment.bestSentence[shown]], unsupportedTerms: terms)
         return (score, features)
     }
 }

@@ -83,7 +83,11 @@ struct WindowPartitionTests {
             }
             #expect(try await Self.views(client) == viewsBefore)
             #expect(viewsBefore.contains { $0.hasPrefix("dl_latency_minute: ") })
-            #expect(try await Self.grants(client) == grantsBefore)
+            // (Later migrations add tables of their own; those before keep their grants.)
+            let relationsBefore = Set(grantsBefore.map { $0.prefix { $0 != " " } })
+            #expect(
+                try await Self.grants(client).filter { relationsBefore.contains($0.prefix { $0 != " " }) }
+                    == grantsBefore)
             #expect(grantsBefore.contains("dl_latency_minute - SELECT"))
             #expect(grantsBefore.contains("dl_windows - INSERT"))
             #expect(grantsBefore.contains("dl_windows driftline_reader SELECT"))
