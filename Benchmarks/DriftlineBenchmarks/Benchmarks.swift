@@ -18,7 +18,7 @@ import Synchronization
 ///     swift run -c release DriftlineBenchmarks --outage [--rate R] [--outages 15,60,120]
 ///     swift run -c release DriftlineBenchmarks --drift [--records VALUES]
 ///     swift run -c release DriftlineBenchmarks --embeddings [--records VECTORS]
-///     swift run -c release DriftlineBenchmarks --faithfulness [--seconds S] | --model
+///     swift run -c release DriftlineBenchmarks --faithfulness [--seconds S] [--workers N] | --model
 ///     (--no-drift: end-to-end runs without the drift detectors and PSI evaluation)
 ///
 /// 1. decode + validate + aggregate, in memory, one thread, ~1 KB generated records;
@@ -90,7 +90,9 @@ struct Benchmarks {
         }
         if arguments.contains("--faithfulness") {
             // Faithfulness scoring with the shipped model (FaithfulnessBenchmark.swift).
-            try FaithfulnessBenchmark.run(seconds: Double(option("--seconds", 20)))
+            try FaithfulnessBenchmark.run(
+                seconds: Double(option("--seconds", 20)),
+                workers: option("--workers", ProcessInfo.processInfo.activeProcessorCount))
             return
         }
         if arguments.contains("--model") {

@@ -1,12 +1,15 @@
 import DriftlineModel
 import Foundation
+import Synchronization
 
 /// Faithfulness scoring speed with the shipped model: examples scored per second when the
 /// context is one full 256-position window (254 word pieces) and the response two sentences,
 /// one example at a time as the scoring service calls the scorer; and the encoder's GEMM
-/// efficiency on the same windows against OpenBLAS's own `sgemm` peak on this machine.
+/// efficiency on the same windows against OpenBLAS's own `sgemm` peak on this machine; then
+/// `workers` threads scoring at once, as `quality.workers` runs the scoring service (run with
+/// `OPENBLAS_NUM_THREADS=1`, so the concurrency is the workers', not OpenBLAS's).
 enum FaithfulnessBenchmark {
-    static func run(seconds budget: Double) throws {
+    static func run(seconds budget: Double, workers: Int) throws {
         let scorer: ReferenceFaithfulnessScorer
         do { scorer = try ReferenceFaithfulnessScorer() } catch {
             print("faithfulness: skipped (\(error))")
@@ -67,6 +70,25 @@ enum FaithfulnessBenchmark {
                 rate, latencies.count, wall, latencies[latencies.count / 2] * 1000,
                 latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))] * 1000,
                 Double(latencies.count) / cpu))
+
+        if workers > 1 {
+            let window = context
+            let scored = Mutex(0)
+            let concurrentStart = ContinuousClock.now
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var index = worker
+                while ModelBenchmarks.seconds(ContinuousClock.now - concurrentStart) < budget {
+                    _ = try? scorer.score(response: responses[index % 2], context: [window])
+                    index += 1
+                    scored.withLock { $0 += 1 }
+                }
+            }
+            let elapsed = ModelBenchmarks.seconds(ContinuousClock.now - concurrentStart)
+            print(
+                String(
+                    format: "faithfulness: %.1f examples/s with %d workers scoring at once (%d examples in %.1f s)",
+                    Double(scored.withLock { $0 }) / elapsed, workers, scored.withLock { $0 }, elapsed))
+        }
 
         // The encoder alone on the same two windows per example, to split model time from the rest.
         let layerShare = Double(scorer.settings.layerCount) / Double(scorer.encoder.configuration.numHiddenLayers)

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 extension TransformerEncoder {
     /// Floating-point operations of one forward pass over sequences of these lengths, counting a
@@ -34,5 +35,23 @@ public enum BLASProbe {
             best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         }
         return 2 * Double(size * size * size) / best / 1e9
+    }
+}
+
+/// OpenBLAS's own threads. The encoder's matrices are small (a 256-position window against
+/// 384 × 384 or 384 × 1536 weights): OpenBLAS's thread pool costs more than it gains there. On
+/// this 2-core machine one thread scored 12.4 examples/s where OpenBLAS's default of one thread
+/// per core scored 10.1, at 12.2 against 7.8 examples per CPU-second (Benchmarks/README.md);
+/// concurrency belongs to the scoring workers instead.
+public enum BLASThreads {
+    /// Sets OpenBLAS to one thread, unless `OPENBLAS_NUM_THREADS` says otherwise (an operator's
+    /// choice wins). Returns the number of threads OpenBLAS now uses.
+    @discardableResult
+    public static func useOneUnlessConfigured(environment: [String: String]? = nil) -> Int {
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        if environment["OPENBLAS_NUM_THREADS"] == nil && environment["OMP_NUM_THREADS"] == nil {
+            openblas_set_num_threads(1)
+        }
+        return Int(openblas_get_num_threads())
     }
 }

@@ -62,9 +62,13 @@ public final class ScoringService: Sendable {
                 queue.close()
                 return
             }
+            let blasThreads = BLASThreads.useOneUnlessConfigured()
             logger.info(
                 "faithfulness scoring",
-                metadata: ["scorer": "\(scorer.name) \(scorer.version)", "workers": "\(workers)"])
+                metadata: [
+                    "scorer": "\(scorer.name) \(scorer.version)", "workers": "\(workers)",
+                    "openblas_threads": "\(blasThreads)",
+                ])
             await withDiscardingTaskGroup { group in
                 for _ in 0..<workers {
                     group.addTask { await self.work(scorer) }

@@ -41,6 +41,7 @@ extension PeriodicService {
                 if state == nil {
                     state = Result { () throws -> any TextEmbedding in
                         let made = try makeEmbedder()
+                        BLASThreads.useOneUnlessConfigured()
                         guard made.dimension == settings.dimension else {
                             throw TextEmbeddingError(
                                 "the sentence encoder makes vectors of \(made.dimension) elements, but "
