@@ -18,8 +18,8 @@ public struct FaithfulnessFeatures: Sendable, Equatable, Codable {
     public var unsupportedNames: Int
     /// Response sentences whose negation differs from their best-matching context sentence's.
     public var negationMismatches: Int
-    /// Of those, the sentences that restate their match (at least
-    /// `ReferenceFaithfulnessScorer.restatementCoverage` of their content words in it) with the
+    /// Of those, the sentences that the context restates (some context sentence has at least
+    /// `ReferenceFaithfulnessScorer.restatementCoverage` of their content words) only with the
     /// opposite negation: a contradiction, not a paraphrase.
     public var negatedRestatements: Int
     public var responseSentences: Int

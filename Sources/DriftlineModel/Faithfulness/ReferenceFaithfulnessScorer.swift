@@ -180,9 +180,15 @@ public final class ReferenceFaithfulnessScorer: FaithfulnessScoring {
         var negatedRestatements = 0
         for (sentence, text) in responseWindows.sentences.enumerated() {
             let match = contextWindows.sentences[alignment.bestSentence[sentence]]
-            if LexicalGrounding.negationCount(text) % 2 != LexicalGrounding.negationCount(match) % 2 {
+            let parity = LexicalGrounding.negationCount(text) % 2
+            if parity != LexicalGrounding.negationCount(match) % 2 {
                 negationMismatches += 1
-                if LexicalGrounding.coverage(of: text, by: match) >= Self.restatementCoverage {
+                // A contradiction when the context restates the claim only with the opposite
+                // negation: some sentence covers the claim, and none of those agrees with it.
+                let restating = contextWindows.sentences.filter {
+                    LexicalGrounding.coverage(of: text, by: $0) >= Self.restatementCoverage
+                }
+                if !restating.isEmpty, restating.allSatisfy({ LexicalGrounding.negationCount($0) % 2 != parity }) {
                     // The contradicted sentence is the one to show.
                     if negatedRestatements == 0 { shown = sentence }
                     negatedRestatements += 1

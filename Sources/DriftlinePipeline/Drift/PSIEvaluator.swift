@@ -34,50 +34,47 @@ public struct PSIEvaluator: Sendable {
         -> [DriftResult]
     {
         var results: [DriftResult] = []
+        let periods = (reference: reference, current: current)
         for feature in features {
             if feature == Self.faithfulness {
-                let before = try await store.faithfulnessScores(groupBy: groupBy, period: reference)
-                let after = try await store.faithfulnessScores(groupBy: groupBy, period: current)
-                for grouping in Set(before.keys).intersection(after.keys).sorted() {
-                    let (a, b) = (before[grouping]!, after[grouping]!)
-                    let computed: PSIResult? =
-                        binning == .sturges
-                        ? PopulationStabilityIndex.sturges(reference: a, current: b)
-                        : PopulationStabilityIndex.quantile(reference: a, current: b, binCount: binCount)
-                    guard let computed else { continue }
-                    results.append(
-                        result(feature, grouping, computed, reference, current, Int64(a.count), Int64(b.count)))
+                results += compare(
+                    feature, periods, try await store.faithfulnessScores(groupBy: groupBy, period: reference),
+                    try await store.faithfulnessScores(groupBy: groupBy, period: current), count: { Int64($0.count) }
+                ) {
+                    binning == .sturges
+                        ? PopulationStabilityIndex.sturges(reference: $0, current: $1)
+                        : PopulationStabilityIndex.quantile(reference: $0, current: $1, binCount: binCount)
                 }
             } else if let numeric = NumericDistribution(rawValue: feature) {
-                let before = try await store.histograms(numeric, groupBy: groupBy, period: reference)
-                let after = try await store.histograms(numeric, groupBy: groupBy, period: current)
-                for grouping in Set(before.keys).intersection(after.keys).sorted() {
-                    let (a, b) = (before[grouping]!, after[grouping]!)
-                    let computed: PSIResult? =
-                        binning == .sturges
-                        ? PopulationStabilityIndex.sturges(reference: a, current: b)
-                        : PopulationStabilityIndex.quantile(reference: a, current: b, binCount: binCount)
-                    guard let computed else { continue }
-                    results.append(
-                        result(
-                            feature, grouping, computed, reference, current, Int64(a.count), Int64(b.count)))
+                results += compare(
+                    feature, periods, try await store.histograms(numeric, groupBy: groupBy, period: reference),
+                    try await store.histograms(numeric, groupBy: groupBy, period: current), count: { Int64($0.count) }
+                ) {
+                    binning == .sturges
+                        ? PopulationStabilityIndex.sturges(reference: $0, current: $1)
+                        : PopulationStabilityIndex.quantile(reference: $0, current: $1, binCount: binCount)
                 }
             } else {
-                let before = try await store.categoryCounts(feature, groupBy: groupBy, period: reference)
-                let after = try await store.categoryCounts(feature, groupBy: groupBy, period: current)
-                for grouping in Set(before.keys).intersection(after.keys).sorted() {
-                    let (a, b) = (before[grouping]!, after[grouping]!)
-                    guard let computed = PopulationStabilityIndex.categorical(reference: a, current: b) else {
-                        continue
-                    }
-                    results.append(
-                        result(
-                            feature, grouping, computed, reference, current, a.values.reduce(0, +),
-                            b.values.reduce(0, +)))
-                }
+                results += compare(
+                    feature, periods, try await store.categoryCounts(feature, groupBy: groupBy, period: reference),
+                    try await store.categoryCounts(feature, groupBy: groupBy, period: current),
+                    count: { $0.values.reduce(0, +) }
+                ) { PopulationStabilityIndex.categorical(reference: $0, current: $1) }
             }
         }
         return results
+    }
+
+    /// The PSI of every grouping present in both periods' distributions, by grouping.
+    private func compare<Distribution>(
+        _ feature: String, _ periods: (reference: Range<Int64>, current: Range<Int64>),
+        _ before: [String: Distribution], _ after: [String: Distribution], count: (Distribution) -> Int64,
+        psi: (Distribution, Distribution) -> PSIResult?
+    ) -> [DriftResult] {
+        Set(before.keys).intersection(after.keys).sorted().compactMap { grouping in
+            guard let a = before[grouping], let b = after[grouping], let computed = psi(a, b) else { return nil }
+            return result(feature, grouping, computed, periods.reference, periods.current, count(a), count(b))
+        }
     }
 
     private func result(
