@@ -25,7 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         var demo = Demo(seconds: seconds, rate: rate, partitions: partitions)
         // Grounded responses are scored by the shipped reference model when it is installed.
-        demo.faithfulnessScorer = { try ReferenceFaithfulnessScorer(directory: try ReferenceModelLocator().locate()) }
+        demo.faithfulnessScorer = PipelineConfiguration.QualitySettings.ScorerSettings.reference.factory
         let task = Task { try await demo.run() }
         // Ctrl-C cancels the demo, which then stops its pipeline and its throwaway PostgreSQL.
         let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in

@@ -5,7 +5,7 @@ import Foundation
 struct FaithfulnessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faithfulness",
-        abstract: "Faithfulness scoring with the in-process reference model.",
+        abstract: "Faithfulness scoring with the in-process reference model or a cross-encoder.",
         subcommands: [FaithfulnessEvalCommand.self])
 }
 
@@ -16,7 +16,9 @@ struct FaithfulnessEvalCommand: ParsableCommand {
         discussion: """
             FILE holds one JSON object per line: id, doc (the context), claim (the response), label (1 = supported, \
             0 = not) and optionally source (reported separately). A bad line stops the run before anything is \
-            scored, naming the line and the field (exit status 65). See docs/faithfulness.md.
+            scored, naming the line and the field (exit status 65). With --cross-encoder DIR the rows are scored \
+            by that sequence-classification model (SummaC/MiniCheck-style chunked entailment) instead of the \
+            reference scorer. See docs/faithfulness.md.
             """)
 
     @Argument(help: "The JSON-lines file to evaluate.")
@@ -34,6 +36,33 @@ struct FaithfulnessEvalCommand: ParsableCommand {
 
     @Option(help: "Encoder layers to run; token states come from the last one (default 4, the calibrated setting).")
     var layers: Int?
+
+    @Option(
+        help:
+            "Score with this NLI or fact-checking cross-encoder (a sequence-classification model directory) instead of the reference scorer."
+    )
+    var crossEncoder: String?
+
+    @Option(help: "With --cross-encoder: the label (name or class index) whose probability is the support.")
+    var supportLabel: String?
+
+    @Option(help: "With --cross-encoder: the verdict's threshold (default 0.5).")
+    var threshold: Double?
+
+    func validate() throws {
+        if crossEncoder != nil {
+            if modelDir != nil || layers != nil || featuresOut != nil {
+                throw ValidationError(
+                    "--model-dir, --layers and --features-out are the reference scorer's; leave them out with --cross-encoder"
+                )
+            }
+            if let threshold, !(0...1).contains(threshold) {
+                throw ValidationError("--threshold must be in [0, 1], got \(threshold)")
+            }
+        } else if supportLabel != nil || threshold != nil {
+            throw ValidationError("--support-label and --threshold need --cross-encoder")
+        }
+    }
 
     func run() throws {
         let text: String
@@ -54,11 +83,18 @@ struct FaithfulnessEvalCommand: ParsableCommand {
         if let layers { settings.layerCount = layers }
         let evaluation: FaithfulnessEvaluation
         do {
-            let scorer =
-                try modelDir.map { path throws(ModelError) in
-                    try ReferenceFaithfulnessScorer(directory: URL(fileURLWithPath: path), settings: settings)
-                } ?? ReferenceFaithfulnessScorer(settings: settings)
-            evaluation = try FaithfulnessEvaluation(set: set, scorer: scorer)
+            if let crossEncoder {
+                let scorer = try CrossEncoderFaithfulnessScorer(
+                    directory: URL(fileURLWithPath: crossEncoder),
+                    settings: .init(supportLabel: supportLabel, threshold: threshold ?? 0.5))
+                evaluation = try FaithfulnessEvaluation(set: set, scorer: scorer)
+            } else {
+                let scorer =
+                    try modelDir.map { path throws(ModelError) in
+                        try ReferenceFaithfulnessScorer(directory: URL(fileURLWithPath: path), settings: settings)
+                    } ?? ReferenceFaithfulnessScorer(settings: settings)
+                evaluation = try FaithfulnessEvaluation(set: set, scorer: scorer)
+            }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
@@ -76,8 +112,8 @@ struct FaithfulnessEvalCommand: ParsableCommand {
         }
         if let featuresOut {
             try write(
-                evaluation.results.map { result in
-                    let f = result.features
+                evaluation.results.compactMap { result in
+                    guard let f = result.features else { return nil }
                     return [
                         "id": result.row.id, "source": result.row.source ?? "", "label": result.row.supported ? 1 : 0,
                         "token_precision": f.tokenPrecision, "token_precision_idf": f.tokenPrecisionIDF,

@@ -48,11 +48,11 @@ struct RunCommand: AsyncParsableCommand {
         // Driftline's own metrics go to the Prometheus registry /metrics serves; swift-metrics
         // takes one backend per process, set here once.
         let registry = PrometheusMetrics.bootstrap()
-        // The faithfulness scorer (with `quality:`) runs the shipped reference model, found without
-        // configuration (DRIFTLINE_MODEL_DIR overrides); it loads on the scoring task, never on ingest.
+        // The faithfulness scorer (with `quality:`) is `quality.scorer`'s: the shipped reference
+        // model by default; it loads on the scoring task, never on ingest.
         let pipeline = IngestPipeline(
             configuration: configuration, store: store, logger: logger,
-            makeScorer: { try ReferenceFaithfulnessScorer(directory: try ReferenceModelLocator().locate()) },
+            makeScorer: (configuration.quality?.scorer ?? .reference).factory,
             metrics: PipelineMetrics(), scorerMetrics: ScorerMetrics())
         defer { Task { await ingestConnection.close() } }
         var server: HealthServer?

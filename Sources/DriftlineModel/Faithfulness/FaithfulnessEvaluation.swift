@@ -7,7 +7,8 @@ public struct FaithfulnessEvaluation: Sendable {
     public struct Result: Sendable {
         public var row: FaithfulnessEvaluationSet.Row
         public var score: FaithfulnessScore
-        public var features: FaithfulnessFeatures
+        /// The reference scorer's features; nil for another scorer.
+        public var features: FaithfulnessFeatures?
         /// `LexicalGrounding.contentOverlap`: the baseline's score.
         public var baselineScore: Double
         public var seconds: Double
@@ -23,26 +24,52 @@ public struct FaithfulnessEvaluation: Sendable {
     }
 
     public var results: [Result]
+    /// What the report calls the scorer: "reference", or another scorer's name.
+    public var scorerName: String
     public var wallSeconds: Double
     public var baselineThreshold: Double
 
-    /// Scores every row, one at a time as the scoring service does.
+    /// Scores every row, one at a time as the scoring service does, keeping the features.
     public init(
         set: FaithfulnessEvaluationSet, scorer: ReferenceFaithfulnessScorer,
         baselineThreshold: Double = FaithfulnessCalibration.lexicalBaselineThreshold
+    ) throws(ModelError) {
+        try self.init(set: set, scorerName: "reference", baselineThreshold: baselineThreshold) {
+            row throws(ModelError) in
+            let (score, features) = try scorer.analyse(response: row.response, context: [row.context])
+            return (score, features, features.contentOverlap)
+        }
+    }
+
+    /// Scores every row with any scorer (a cross-encoder); the baseline is computed on the side.
+    public init(
+        set: FaithfulnessEvaluationSet, scorer: any FaithfulnessScoring,
+        baselineThreshold: Double = FaithfulnessCalibration.lexicalBaselineThreshold
+    ) throws(ModelError) {
+        try self.init(set: set, scorerName: scorer.name, baselineThreshold: baselineThreshold) {
+            row throws(ModelError) in
+            let score = try scorer.score(response: row.response, context: [row.context])
+            return (score, nil, LexicalGrounding(response: row.response, context: row.context).contentOverlap)
+        }
+    }
+
+    init(
+        set: FaithfulnessEvaluationSet, scorerName: String, baselineThreshold: Double,
+        score: (FaithfulnessEvaluationSet.Row) throws(ModelError) -> (
+            FaithfulnessScore, FaithfulnessFeatures?, baseline: Double
+        )
     ) throws(ModelError) {
         var results: [Result] = []
         let start = ContinuousClock.now
         for row in set.rows {
             let rowStart = ContinuousClock.now
-            let (score, features) = try scorer.analyse(response: row.response, context: [row.context])
+            let (score, features, baseline) = try score(row)
             let seconds = Self.seconds(ContinuousClock.now - rowStart)
             results.append(
-                Result(
-                    row: row, score: score, features: features, baselineScore: features.contentOverlap,
-                    seconds: seconds))
+                Result(row: row, score: score, features: features, baselineScore: baseline, seconds: seconds))
         }
         self.results = results
+        self.scorerName = scorerName
         self.wallSeconds = Self.seconds(ContinuousClock.now - start)
         self.baselineThreshold = baselineThreshold
     }
@@ -92,7 +119,7 @@ public struct FaithfulnessEvaluation: Sendable {
         lines.append(
             String(
                 format: "scorer: %@, threshold %.4f; baseline: lexical content-word overlap, threshold %.4f",
-                results.first.map { _ in "reference" } ?? "reference", threshold, baselineThreshold))
+                scorerName, threshold, baselineThreshold))
         for group in groups {
             lines.append(
                 "\(group.name): \(group.count) rows, \(group.supported) supported\n"

@@ -25,6 +25,8 @@ extension PipelineConfiguration {
         public var maxTextBytes = 65_536
         /// Rates for events of one app and/or model; the first match wins.
         public var overrides: [Override] = []
+        /// The model that scores (``ScorerSettings``); the shipped reference scorer by default.
+        public var scorer = ScorerSettings.reference
 
         public init() {}
 
@@ -107,7 +109,7 @@ extension PipelineConfiguration {
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case overrides, workers
+            case overrides, workers, scorer
             case baseRate = "base_rate"
             case feedbackRate = "feedback_rate"
             case finishReasonRate = "finish_reason_rate"
@@ -143,6 +145,7 @@ extension PipelineConfiguration {
             maxTextBytes =
                 try container.decodeInteger(.maxTextBytes, expected: "an integer number of bytes") ?? maxTextBytes
             overrides = try container.decodeIfPresent([Override].self, forKey: .overrides) ?? overrides
+            scorer = try container.decodeIfPresent(ScorerSettings.self, forKey: .scorer) ?? scorer
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -160,6 +163,7 @@ extension PipelineConfiguration {
             try container.encode(workers, forKey: .workers)
             try container.encode(maxTextBytes, forKey: .maxTextBytes)
             try container.encode(overrides, forKey: .overrides)
+            try container.encode(scorer, forKey: .scorer)
         }
 
         func validate(file: String?) throws {
@@ -190,6 +194,7 @@ extension PipelineConfiguration {
                 try checkRate("\(key).finish_reason_rate", override.finishReasonRate)
                 try checkRate("\(key).new_version_rate", override.newVersionRate)
             }
+            try scorer.validate(file: file)
         }
     }
 }

@@ -5,7 +5,8 @@ public import Foundation
 extension PipelineConfiguration {
     /// Everything `driftline run` can check before it connects to PostgreSQL or Kafka: secrets
     /// referenced as `env:` and `file:`, librdkafka's properties, the password file, the price
-    /// catalogue, the OTLP mapping, the alert rules and the receivers' secrets. Each failure is a `ConfigurationError` (or a
+    /// catalogue, the OTLP mapping, the alert rules, the receivers' secrets and a cross-encoder
+    /// scorer's model directory. Each failure is a `ConfigurationError` (or a
     /// `PriceCatalogueError`) naming the key; it returns the catalogue it loaded, if any.
     @discardableResult
     public func checkWithoutDatabase(environment: [String: String] = ProcessInfo.processInfo.environment) throws
@@ -31,6 +32,7 @@ extension PipelineConfiguration {
         _ = try otlp.mapping()
         _ = try alertRules()
         _ = try alerts?.routes(environment: environment)
+        try quality?.scorer.check()
         return try costs.loadCatalogue()
     }
 
