@@ -23,6 +23,7 @@ struct FoundationOracleTests {
                 "prompt": prompt, "tenant": tenant, "labels": [tenant: label],
                 "tokens": ["input": NSNumber(value: input)], "embedding": embedding,
                 "feedback": ["score": Bool.random(using: &generator) ? score : smallScore],
+                "logprob_mean": -smallScore.magnitude,
             ]
             let data = try JSONSerialization.data(withJSONObject: object)
             let event = try NativeJSONDecoder().decode(Array(data))
@@ -33,6 +34,7 @@ struct FoundationOracleTests {
             #expect(event.embedding == embedding.map { Float($0) })
             let expectedScore = (object["feedback"] as? [String: Double])?["score"]
             #expect(event.feedback?.score == expectedScore)
+            #expect(event.logprobMean == -smallScore.magnitude)
             // Eighths of a millisecond are exact in binary and in decimal.
             #expect(event.start.microsecondsSinceEpoch == Int64(startMilliseconds * 1000))
         }
@@ -71,6 +73,12 @@ struct FoundationOracleTests {
                 let values = try #require(object["embedding"] as? [NSNumber])
                 #expect(values.map { Float($0.doubleValue) } == embedding)
             }
+            var uncertain = event
+            uncertain.logprobMean = -1.25
+            let written = NativeJSONEncoder(timestampFormat: .epochMilliseconds).encode(uncertain)
+            let read = try #require(try JSONSerialization.jsonObject(with: Data(written)) as? [String: Any])
+            #expect((read["logprob_mean"] as? NSNumber)?.doubleValue == -1.25)
+            #expect(try NativeJSONDecoder().decode(written).logprobMean == -1.25)
         }
     }
 

@@ -211,6 +211,13 @@ struct ValidationTests {
             record: minimalRecord(#""feedback":{"score":"high"}"#), code: .wrongType, field: "feedback.score",
             reason: #"feedback.score must be a number or null, got "high""#),
 
+        RejectionCase(
+            record: minimalRecord(#""logprob_mean":0.25"#), code: .invalidValue, field: "logprob_mean",
+            reason: "logprob_mean must be a finite log-probability ≤ 0 (the mean over the response's tokens), got 0.25"),
+        RejectionCase(
+            record: minimalRecord(#""logprob_mean":"low""#), code: .wrongType, field: "logprob_mean",
+            reason: #"logprob_mean must be a number ≤ 0 or null, got "low""#),
+
         // Numbers too large for their type.
         RejectionCase(
             record: minimalRecord(#""feedback":{"score":1e999}"#), code: .nonFinite, field: "feedback.score",

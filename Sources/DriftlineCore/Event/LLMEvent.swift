@@ -47,6 +47,9 @@ public struct LLMEvent: Sendable, Equatable {
     public var context: Optional<[String]>
     public var embedding: Optional<[Float]>
     public var feedback: Optional<Feedback>
+    /// The mean natural log-probability of the response's tokens (≤ 0), when the gateway logs
+    /// it: a low one marks an answer the model was unsure of.
+    public var logprobMean: Optional<Double>
 
     public init(
         requestID: String? = nil,
@@ -67,8 +70,10 @@ public struct LLMEvent: Sendable, Equatable {
         response: String? = nil,
         context: [String]? = nil,
         embedding: [Float]? = nil,
-        feedback: Feedback? = nil
+        feedback: Feedback? = nil,
+        logprobMean: Double? = nil
     ) {
+        self.logprobMean = logprobMean
         self.requestID = requestID
         self.traceID = traceID
         self.spanID = spanID

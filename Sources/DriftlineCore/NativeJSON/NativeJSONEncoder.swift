@@ -124,6 +124,7 @@ public struct NativeJSONEncoder: Sendable {
                 }
                 bytes.append(UInt8(ascii: "}"))
             }
+            if let value = event.logprobMean, value.isFinite { key("\"logprob_mean\":"); finite(value.description) }
             if let value = event.prompt { key("\"prompt\":"); string(value) }
             if let value = event.response { key("\"response\":"); string(value) }
             if let passages = event.context {

@@ -7,6 +7,7 @@ enum NativeJSONKey: UInt8 {
     case tokens
     case status, errorType, httpStatus, finishReason
     case prompt, response, context, embedding, feedback
+    case logprobMean
     case unknown
 
     var name: String {
@@ -37,6 +38,7 @@ enum NativeJSONKey: UInt8 {
         case .context: "context"
         case .embedding: "embedding"
         case .feedback: "feedback"
+        case .logprobMean: "logprob_mean"
         case .unknown: "(unknown)"
         }
     }
@@ -80,6 +82,8 @@ enum NativeJSONKey: UInt8 {
             if matches(p, n, "first_token") { return .firstToken }
             if matches(p, n, "environment") { return .environment }
             if matches(p, n, "http_status") { return .httpStatus }
+        case 12:
+            if matches(p, n, "logprob_mean") { return .logprobMean }
         case 13:
             if matches(p, n, "model_version") { return .modelVersion }
             if matches(p, n, "finish_reason") { return .finishReason }

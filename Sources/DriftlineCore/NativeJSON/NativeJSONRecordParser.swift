@@ -51,6 +51,7 @@ struct NativeJSONRecordParser {
         var context: [String]?
         var embedding: [Float]?
         var feedback: Feedback?
+        var logprobMean: Double?
         var seen: UInt32 = 0
         if try scanner.beginObject() {
             repeat {
@@ -94,6 +95,7 @@ struct NativeJSONRecordParser {
                     case .context: context = try contextValue()
                     case .embedding: embedding = try embeddingValue()
                     case .feedback: feedback = try feedbackValue()
+                    case .logprobMean: logprobMean = try logprobMeanValue()
                     case .unknown: try scanner.skipValue(depth: 2)
                     }
                 } catch {
@@ -113,7 +115,7 @@ struct NativeJSONRecordParser {
                 environment: environment, modelVersion: modelVersion, labels: labels),
             tokens: tokens, status: status, errorType: errorType, httpStatus: httpStatus,
             finishReason: finishReason, prompt: prompt, response: response, context: context,
-            embedding: embedding, feedback: feedback)
+            embedding: embedding, feedback: feedback, logprobMean: logprobMean)
         // The event's fields are spelled as this format's keys.
         if let violation = EventLimits.violation(in: event) {
             throw violation.error(naming: violation.field.nativeName)
@@ -462,6 +464,29 @@ struct NativeJSONRecordParser {
             }
         } while try scanner.endMember()
         return feedback
+    }
+
+    /// `logprob_mean`: a finite number ≤ 0 (a log-probability), or null.
+    private mutating func logprobMeanValue() throws(DecodeError) -> Double? {
+        let valueOffset = scanner.position
+        switch scanner.base[valueOffset] {
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let number = try scanner.scanNumber()
+            let value = number.doubleValue(in: scanner)
+            guard value.isFinite, value <= 0 else {
+                throw DecodeError(
+                    .invalidValue, field: "logprob_mean", byteOffset: valueOffset,
+                    reason:
+                        "logprob_mean must be a finite log-probability ≤ 0 (the mean over the response's tokens), got \(scanner.text(of: number))"
+                )
+            }
+            return value
+        case UInt8(ascii: "n"):
+            try scanner.scanLiteral("null")
+            return nil
+        default:
+            throw scanner.wrongType("logprob_mean", "a number ≤ 0 or null")
+        }
     }
 
     private mutating func score() throws(DecodeError) -> Double? {

@@ -11,6 +11,9 @@ extension PipelineConfiguration {
         /// 0…1 scales both put their negative end below 0.5) or its label is in `negativeLabels`.
         public var negativeFeedbackBelow = 0.5
         public var negativeLabels = ["thumbs_down", "negative", "bad", "dislike", "incorrect"]
+        /// An event whose response's mean token log-probability (`logprob_mean`) is below this
+        /// goes to the `low_logprob` stratum; events without one never do.
+        public var lowLogprobBelow = -1.0
         /// Finish reasons that boost an event into the `finish_reason` stratum.
         public var finishReasons = ["length", "content_filter"]
         /// The first this many events of each model version, per partition, go to the
@@ -31,10 +34,11 @@ extension PipelineConfiguration {
         public init() {}
 
         /// One rate per stratum, each in [0, 1]; an event's stratum is the first that applies in
-        /// the order feedback, finish reason, new version, base.
+        /// the order feedback, low log-probability, finish reason, new version, base.
         public struct StratumRates: Codable, Sendable, Equatable {
             public var base = 0.01
             public var feedback = 1.0
+            public var lowLogprob = 0.5
             public var finishReason = 0.5
             public var newVersion = 0.5
 
@@ -44,6 +48,7 @@ extension PipelineConfiguration {
                 switch stratum {
                 case .base: base
                 case .feedback: feedback
+                case .lowLogprob: lowLogprob
                 case .finishReason: finishReason
                 case .newVersion: newVersion
                 }
@@ -56,13 +61,15 @@ extension PipelineConfiguration {
             public var model: String?
             public var baseRate: Double?
             public var feedbackRate: Double?
+            public var lowLogprobRate: Double?
             public var finishReasonRate: Double?
             public var newVersionRate: Double?
 
             public init(
                 app: String? = nil, model: String? = nil, baseRate: Double? = nil, feedbackRate: Double? = nil,
-                finishReasonRate: Double? = nil, newVersionRate: Double? = nil
+                lowLogprobRate: Double? = nil, finishReasonRate: Double? = nil, newVersionRate: Double? = nil
             ) {
+                self.lowLogprobRate = lowLogprobRate
                 self.app = app
                 self.model = model
                 self.baseRate = baseRate
@@ -75,6 +82,7 @@ extension PipelineConfiguration {
                 case app, model
                 case baseRate = "base_rate"
                 case feedbackRate = "feedback_rate"
+                case lowLogprobRate = "low_logprob_rate"
                 case finishReasonRate = "finish_reason_rate"
                 case newVersionRate = "new_version_rate"
             }
@@ -85,6 +93,7 @@ extension PipelineConfiguration {
                 model = try container.decodeIfPresent(String.self, forKey: .model)
                 baseRate = try container.decodeNumber(.baseRate, expected: "a rate in [0, 1]")
                 feedbackRate = try container.decodeNumber(.feedbackRate, expected: "a rate in [0, 1]")
+                lowLogprobRate = try container.decodeNumber(.lowLogprobRate, expected: "a rate in [0, 1]")
                 finishReasonRate = try container.decodeNumber(.finishReasonRate, expected: "a rate in [0, 1]")
                 newVersionRate = try container.decodeNumber(.newVersionRate, expected: "a rate in [0, 1]")
             }
@@ -97,6 +106,7 @@ extension PipelineConfiguration {
                 var rates = rates
                 rates.base = baseRate ?? rates.base
                 rates.feedback = feedbackRate ?? rates.feedback
+                rates.lowLogprob = lowLogprobRate ?? rates.lowLogprob
                 rates.finishReason = finishReasonRate ?? rates.finishReason
                 rates.newVersion = newVersionRate ?? rates.newVersion
                 return rates
@@ -112,6 +122,8 @@ extension PipelineConfiguration {
             case overrides, workers, scorer
             case baseRate = "base_rate"
             case feedbackRate = "feedback_rate"
+            case lowLogprobRate = "low_logprob_rate"
+            case lowLogprobBelow = "low_logprob_below"
             case finishReasonRate = "finish_reason_rate"
             case newVersionRate = "new_version_rate"
             case groundOnPrompt = "ground_on_prompt"
@@ -128,6 +140,9 @@ extension PipelineConfiguration {
             let rate = "a rate in [0, 1]"
             rates.base = try container.decodeNumber(.baseRate, expected: rate) ?? rates.base
             rates.feedback = try container.decodeNumber(.feedbackRate, expected: rate) ?? rates.feedback
+            rates.lowLogprob = try container.decodeNumber(.lowLogprobRate, expected: rate) ?? rates.lowLogprob
+            lowLogprobBelow =
+                try container.decodeNumber(.lowLogprobBelow, expected: "a log-probability ≤ 0") ?? lowLogprobBelow
             rates.finishReason = try container.decodeNumber(.finishReasonRate, expected: rate) ?? rates.finishReason
             rates.newVersion = try container.decodeNumber(.newVersionRate, expected: rate) ?? rates.newVersion
             groundOnPrompt = try container.decodeIfPresent(Bool.self, forKey: .groundOnPrompt) ?? groundOnPrompt
@@ -152,6 +167,8 @@ extension PipelineConfiguration {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(rates.base, forKey: .baseRate)
             try container.encode(rates.feedback, forKey: .feedbackRate)
+            try container.encode(rates.lowLogprob, forKey: .lowLogprobRate)
+            try container.encode(lowLogprobBelow, forKey: .lowLogprobBelow)
             try container.encode(rates.finishReason, forKey: .finishReasonRate)
             try container.encode(rates.newVersion, forKey: .newVersionRate)
             try container.encode(groundOnPrompt, forKey: .groundOnPrompt)
@@ -176,6 +193,10 @@ extension PipelineConfiguration {
             }
             try checkRate("base_rate", rates.base)
             try checkRate("feedback_rate", rates.feedback)
+            try checkRate("low_logprob_rate", rates.lowLogprob)
+            if !(lowLogprobBelow.isFinite && lowLogprobBelow <= 0) {
+                throw fail("low_logprob_below", "expected a log-probability ≤ 0, got \(lowLogprobBelow)")
+            }
             try checkRate("finish_reason_rate", rates.finishReason)
             try checkRate("new_version_rate", rates.newVersion)
             if newVersionEvents < 0 { throw fail("new_version_events", "expected 0 or more, got \(newVersionEvents)") }
@@ -191,6 +212,7 @@ extension PipelineConfiguration {
                 }
                 try checkRate("\(key).base_rate", override.baseRate)
                 try checkRate("\(key).feedback_rate", override.feedbackRate)
+                try checkRate("\(key).low_logprob_rate", override.lowLogprobRate)
                 try checkRate("\(key).finish_reason_rate", override.finishReasonRate)
                 try checkRate("\(key).new_version_rate", override.newVersionRate)
             }
@@ -204,6 +226,7 @@ extension PipelineConfiguration {
 public enum QualityStratum: String, Sendable, Hashable, CaseIterable, Comparable {
     case base
     case feedback
+    case lowLogprob = "low_logprob"
     case finishReason = "finish_reason"
     case newVersion = "new_version"
 

@@ -9,14 +9,12 @@ public import DriftlineStore
 ///
 /// An event is eligible when it has response text and a grounding source: retrieved context, or
 /// its prompt with `quality.ground_on_prompt: true`. An eligible event belongs to the first
-/// stratum that applies — negative feedback, a boosted finish reason, one of the first
+/// stratum that applies — negative feedback, a response whose mean token log-probability is below
+/// `low_logprob_below`, a boosted finish reason, one of the first
 /// `new_version_events` events of its model version on its partition, else base — and is sampled
 /// when ``StableSampleHash`` puts its id below the stratum's rate, so every consumer and every
 /// replay samples the same events. Each stratum's events are sampled with a known probability,
 /// which makes 1/rate the unbiased (Horvitz–Thompson) weight of its samples.
-///
-/// The token log-probability boost of issue 12 is not here: the request-log format carries no
-/// log-probability summary yet (see docs/quality.md).
 public struct QualitySampler: EventAnalyser {
     /// Its name in `dl_analyser_state` (the events seen per model version, per partition).
     public static let name = "quality_sampler"
@@ -82,6 +80,7 @@ public struct QualitySampler: EventAnalyser {
     mutating func stratum(of event: LLMEvent, on partition: SourcePartition) -> QualityStratum {
         let isNewVersion = countVersion(of: event, on: partition)
         if isNegative(event.feedback) { return .feedback }
+        if let mean = event.logprobMean, mean < settings.lowLogprobBelow { return .lowLogprob }
         if let reason = event.finishReason, finishReasons.contains(reason) { return .finishReason }
         if isNewVersion { return .newVersion }
         return .base

@@ -15,7 +15,7 @@ import Testing
     static func event(
         _ index: Int, model: String = "m", app: String = "chat", version: String = "", response: String? = "It is 4.",
         context: [String]? = ["Two plus two is 4."], prompt: String? = nil, feedback: Feedback? = nil,
-        finish: String? = "stop", requestID: Bool = true
+        finish: String? = "stop", requestID: Bool = true, logprobMean: Double? = nil
     ) -> EnrichedEvent {
         var event = LLMEvent(
             requestID: requestID ? "req-\(index)" : nil, start: EventTime(microsecondsSinceEpoch: 1_000_000),
@@ -27,6 +27,7 @@ import Testing
         event.prompt = prompt
         event.feedback = feedback
         event.finishReason = finish
+        event.logprobMean = logprobMean
         return EnrichedEvent(event, offset: Int64(1_000 + index), indexInRecord: 0)
     }
 
@@ -84,6 +85,8 @@ import Testing
             $0.rates.base = 0.05
             $0.rates.feedback = 0.8
             $0.rates.finishReason = 0.3
+            $0.rates.lowLogprob = 0.4
+            $0.lowLogprobBelow = -1.5
             $0.overrides = [.init(app: "support", baseRate: 0.2)]
         }
         var first = Self.sampler(configure)
@@ -94,14 +97,19 @@ import Testing
             let app = index % 4 == 0 ? "support" : "chat"
             let negative = index % 11 == 0
             let finish = index % 7 == 0 ? "length" : "stop"
+            // Every fifth answer was uncertain (mean log-probability −2); others −0.3 or not logged.
+            let logprob: Double? = index % 5 == 0 ? -2 : index % 3 == 0 ? -0.3 : nil
             let event = Self.event(
-                index, app: app, feedback: negative ? Feedback(score: 0) : Feedback(label: "thumbs_up"), finish: finish)
+                index, app: app, feedback: negative ? Feedback(score: 0) : Feedback(label: "thumbs_up"), finish: finish,
+                logprobMean: logprob)
             first.add(event, from: Self.partition)
             second.add(event, from: Self.partition)
-            let stratum = negative ? "feedback" : finish == "length" ? "finish_reason" : "base"
+            let stratum =
+                negative ? "feedback" : logprob == -2 ? "low_logprob" : finish == "length" ? "finish_reason" : "base"
             let rate =
                 switch stratum {
                 case "feedback": 0.8
+                case "low_logprob": 0.4
                 case "finish_reason": 0.3
                 default: app == "support" ? 0.2 : 0.05
                 }
