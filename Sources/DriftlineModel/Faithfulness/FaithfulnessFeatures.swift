@@ -18,9 +18,9 @@ public struct FaithfulnessFeatures: Sendable, Equatable, Codable {
     public var unsupportedNames: Int
     /// Response sentences whose negation differs from their best-matching context sentence's.
     public var negationMismatches: Int
-    /// Of those, the sentences that the context restates (some context sentence has at least
-    /// `ReferenceFaithfulnessScorer.restatementCoverage` of their content words) only with the
-    /// opposite negation: a contradiction, not a paraphrase.
+    /// Of those, the sentences that negate what the context states (some context sentence has
+    /// at least `ReferenceFaithfulnessScorer.restatementCoverage` of their content words, and
+    /// every such sentence has fewer negation cues): a contradiction, not a paraphrase.
     public var negatedRestatements: Int
     public var responseSentences: Int
 

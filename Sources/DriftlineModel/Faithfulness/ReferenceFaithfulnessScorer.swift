@@ -180,15 +180,18 @@ public final class ReferenceFaithfulnessScorer: FaithfulnessScoring {
         var negatedRestatements = 0
         for (sentence, text) in responseWindows.sentences.enumerated() {
             let match = contextWindows.sentences[alignment.bestSentence[sentence]]
-            let parity = LexicalGrounding.negationCount(text) % 2
-            if parity != LexicalGrounding.negationCount(match) % 2 {
+            let negations = LexicalGrounding.negationCount(text)
+            if negations % 2 != LexicalGrounding.negationCount(match) % 2 {
                 negationMismatches += 1
-                // A contradiction when the context restates the claim only with the opposite
-                // negation: some sentence covers the claim, and none of those agrees with it.
+                // A contradiction when the claim negates what the context states: some context
+                // sentence covers the claim, and every such sentence has fewer negation cues.
+                // (The other way round — a claim without the context sentence's negation — is
+                // not used: on FRANK it flagged 59 rows, half of them supported, where a long
+                // sentence's negation belonged to another clause.)
                 let restating = contextWindows.sentences.filter {
                     LexicalGrounding.coverage(of: text, by: $0) >= Self.restatementCoverage
                 }
-                if !restating.isEmpty, restating.allSatisfy({ LexicalGrounding.negationCount($0) % 2 != parity }) {
+                if !restating.isEmpty, restating.allSatisfy({ LexicalGrounding.negationCount($0) < negations }) {
                     // The contradicted sentence is the one to show.
                     if negatedRestatements == 0 { shown = sentence }
                     negatedRestatements += 1
