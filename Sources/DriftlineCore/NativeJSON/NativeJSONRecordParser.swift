@@ -468,44 +468,39 @@ struct NativeJSONRecordParser {
 
     /// `logprob_mean`: a finite number ≤ 0 (a log-probability), or null.
     private mutating func logprobMeanValue() throws(DecodeError) -> Double? {
-        let valueOffset = scanner.position
-        switch scanner.base[valueOffset] {
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let number = try scanner.scanNumber()
-            let value = number.doubleValue(in: scanner)
-            guard value.isFinite, value <= 0 else {
-                throw DecodeError(
-                    .invalidValue, field: "logprob_mean", byteOffset: valueOffset,
-                    reason:
-                        "logprob_mean must be a finite log-probability ≤ 0 (the mean over the response's tokens), got \(scanner.text(of: number))"
-                )
-            }
-            return value
-        case UInt8(ascii: "n"):
-            try scanner.scanLiteral("null")
-            return nil
-        default:
-            throw scanner.wrongType("logprob_mean", "a number ≤ 0 or null")
+        try optionalNumber("logprob_mean", expected: "a number ≤ 0 or null") {
+            $0.isFinite && $0 <= 0
+                ? nil : (.invalidValue, "a finite log-probability ≤ 0 (the mean over the response's tokens)")
         }
     }
 
     private mutating func score() throws(DecodeError) -> Double? {
+        try optionalNumber("feedback.score", expected: "a number or null") {
+            $0.isFinite ? nil : (.nonFinite, "a finite number")
+        }
+    }
+
+    /// A number or null. `refuse` says why a number is not accepted (the error's code and what the
+    /// field must be), or nil when it is.
+    private mutating func optionalNumber(
+        _ field: String, expected: String, refuse: (Double) -> (DecodeError.Code, String)?
+    ) throws(DecodeError) -> Double? {
         let valueOffset = scanner.position
         switch scanner.base[valueOffset] {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let number = try scanner.scanNumber()
             let value = number.doubleValue(in: scanner)
-            guard value.isFinite else {
+            if let (code, requirement) = refuse(value) {
                 throw DecodeError(
-                    .nonFinite, field: "feedback.score", byteOffset: valueOffset,
-                    reason: "feedback.score must be a finite number, got \(scanner.text(of: number))")
+                    code, field: field, byteOffset: valueOffset,
+                    reason: "\(field) must be \(requirement), got \(scanner.text(of: number))")
             }
             return value
         case UInt8(ascii: "n"):
             try scanner.scanLiteral("null")
             return nil
         default:
-            throw scanner.wrongType("feedback.score", "a number or null")
+            throw scanner.wrongType(field, expected)
         }
     }
 }

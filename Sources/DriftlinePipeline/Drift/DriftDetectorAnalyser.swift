@@ -55,18 +55,14 @@ public struct DriftDetectorAnalyser: EventAnalyser {
         for (index, signal) in settings.signals.enumerated() {
             guard let value = signal.value(of: event), value.isFinite else { continue }
             if stream.detectors[index] == nil {
-                stream.detectors[index] = SignalDetectors(adwin: settings.adwin, pageHinkley: settings.pageHinkley)
+                stream.detectors[index] = settings.makeDetectors()
             }
             stream.changed = true
             for detection in stream.detectors[index]!.update(value) {
                 detections.append(
                     DriftDetection(
-                        partition: partition, stream: stream.json, signal: signal.rawValue,
-                        detector: detection.detector.rawValue, updateIndex: detection.index,
-                        eventTimeMicroseconds: event.start.microsecondsSinceEpoch,
-                        meanBefore: detection.cut?.before.mean ?? detection.mean, meanAfter: detection.cut?.after.mean,
-                        widthBefore: detection.cut.map { Int64($0.before.width) },
-                        widthAfter: detection.cut.map { Int64($0.after.width) }))
+                        detection, partition: partition, stream: stream.json, signal: signal,
+                        eventTimeMicroseconds: event.start.microsecondsSinceEpoch))
             }
         }
         streams[key] = stream
@@ -121,10 +117,7 @@ public struct DriftDetectorAnalyser: EventAnalyser {
                 do {
                     let detector = try SignalDetectors(snapshot: bytes)
                     // Detectors stored with other parameters start again with the configured ones.
-                    guard
-                        detector.adwin.configuration == settings.adwin
-                            && detector.pageHinkley?.configuration == settings.pageHinkley
-                    else { continue }
+                    guard settings.made(detector) else { continue }
                     var stream =
                         streams.removeValue(forKey: key)
                         ?? Stream(json: json(key), detectors: Array(repeating: nil, count: settings.signals.count))

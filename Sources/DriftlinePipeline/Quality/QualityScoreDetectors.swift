@@ -45,12 +45,8 @@ public struct QualityScoreDetectors: QualitySampleObserver {
             for detection in detector.update(score) {
                 detections.append(
                     DriftDetection(
-                        partition: Self.source, stream: stream, signal: DriftSignal.faithfulness.rawValue,
-                        detector: detection.detector.rawValue, updateIndex: detection.index,
-                        eventTimeMicroseconds: sample.eventTimeMicroseconds,
-                        meanBefore: detection.cut?.before.mean ?? detection.mean, meanAfter: detection.cut?.after.mean,
-                        widthBefore: detection.cut.map { Int64($0.before.width) },
-                        widthAfter: detection.cut.map { Int64($0.after.width) }))
+                        detection, partition: Self.source, stream: stream, signal: .faithfulness,
+                        eventTimeMicroseconds: sample.eventTimeMicroseconds))
             }
             detectors[key] = detector
         }
@@ -65,12 +61,10 @@ public struct QualityScoreDetectors: QualitySampleObserver {
     /// The stored detectors, or new ones when there are none, they cannot be read, or they were
     /// made with other parameters (as the ingest detectors start again after a change).
     private func restored(_ bytes: [UInt8]?) -> SignalDetectors {
-        if let bytes, let detector = try? SignalDetectors(snapshot: bytes),
-            detector.adwin.configuration == settings.adwin, detector.pageHinkley?.configuration == settings.pageHinkley
-        {
+        if let bytes, let detector = try? SignalDetectors(snapshot: bytes), settings.made(detector) {
             return detector
         }
-        return SignalDetectors(adwin: settings.adwin, pageHinkley: settings.pageHinkley)
+        return settings.makeDetectors()
     }
 
     private func stream(_ sample: QualitySampleRecord) -> String {

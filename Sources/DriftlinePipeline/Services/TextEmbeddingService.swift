@@ -37,26 +37,26 @@ extension PeriodicService {
             name: "text embedding", schedule: PeriodicSchedule(interval: .seconds(1), initialDelay: .seconds(1)),
             logger: logger
         ) {
-            let loaded = embedder.withLock { state -> Result<any TextEmbedding, any Error>? in
-                if state == nil {
-                    state = Result { () throws -> any TextEmbedding in
-                        let made = try makeEmbedder()
-                        BLASThreads.useOneUnlessConfigured()
-                        guard made.dimension == settings.dimension else {
-                            throw TextEmbeddingError(
-                                "the sentence encoder makes vectors of \(made.dimension) elements, but "
-                                    + "drift.embeddings.dimension is \(settings.dimension)")
-                        }
-                        return made
+            // Made on the first run, once: a failure is reported once and kept.
+            let loaded = embedder.withLock { state -> Result<any TextEmbedding, any Error> in
+                if let state { return state }
+                let made = Result { () throws -> any TextEmbedding in
+                    let made = try makeEmbedder()
+                    BLASThreads.useOneUnlessConfigured()
+                    guard made.dimension == settings.dimension else {
+                        throw TextEmbeddingError(
+                            "the sentence encoder makes vectors of \(made.dimension) elements, but "
+                                + "drift.embeddings.dimension is \(settings.dimension)")
                     }
-                    if case .failure(let error) = state! {
-                        logger.error(
-                            "drift.embeddings.encode_text: no sentence encoder; queued texts stay unembedded",
-                            metadata: ["cause": "\(error)"])
-                    }
-                    return state
+                    return made
                 }
-                return state
+                if case .failure(let error) = made {
+                    logger.error(
+                        "drift.embeddings.encode_text: no sentence encoder; queued texts stay unembedded",
+                        metadata: ["cause": "\(error)"])
+                }
+                state = made
+                return made
             }
             guard case .success(let encoder) = loaded else { return }
             let started = ContinuousClock.now

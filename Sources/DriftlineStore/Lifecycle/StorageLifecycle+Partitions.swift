@@ -43,24 +43,14 @@ extension StorageLifecycle {
         let weeks = Set(stray + WindowPartitions.upcomingWeeks(now: now)).subtracting(existing).sorted()
         for week in weeks {
             let end = week + WindowPartitions.width
-            do {
-                let moved = try await transaction(connection, commit: !report.dryRun, logger) {
-                    () async throws -> Int64 in
-                    try await connection.query(
-                        PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(lockTimeoutSeconds)s'"), logger: logger)
-                    let rows = try await connection.query(
-                        "SELECT dl_create_window_partition(\(table), to_timestamp(\(week)), to_timestamp(\(end)))",
-                        logger: logger
-                    ).collect()
-                    return try rows.first?.decode(Int64?.self) ?? 0
-                }
-                report.partitionsCreated.append(.init(table: table, rangeStart: week, rows: moved))
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55P03" {
-                report.partitionsDeferred.append(.init(table: table, rangeStart: week, rows: 0))
-                logger.warning(
-                    "lifecycle: could not lock the table within the lock timeout to make a partition; the next run retries",
-                    metadata: ["table": "\(table)", "week": "\(week)"])
+            let moved = try await withLockTimeout("make", table, week: week, report: &report, connection, logger) {
+                let rows = try await connection.query(
+                    "SELECT dl_create_window_partition(\(table), to_timestamp(\(week)), to_timestamp(\(end)))",
+                    logger: logger
+                ).collect()
+                return try rows.first?.decode(Int64?.self) ?? 0
             }
+            if let moved { report.partitionsCreated.append(.init(table: table, rangeStart: week, rows: moved)) }
         }
     }
 
@@ -71,25 +61,40 @@ extension StorageLifecycle {
         _ logger: Logger
     ) async throws {
         for partition in try await partitions(table, connection, logger) where partition.to <= cutoff {
-            do {
-                let rows = try await transaction(connection, commit: !report.dryRun, logger) {
-                    () async throws -> Int64 in
-                    try await connection.query(
-                        PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(lockTimeoutSeconds)s'"), logger: logger)
-                    let counted = try await connection.query(
-                        PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(partition.name)"), logger: logger
-                    ).collect()
-                    try await connection.query(
-                        PostgresQuery(unsafeSQL: "DROP TABLE \(partition.name)"), logger: logger)
-                    return try counted.first?.decode(Int64.self) ?? 0
-                }
-                report.partitionsDropped.append(.init(table: table, rangeStart: partition.from, rows: rows))
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55P03" {
-                report.partitionsDeferred.append(.init(table: table, rangeStart: partition.from, rows: 0))
-                logger.warning(
-                    "lifecycle: could not lock the table within the lock timeout to drop a partition; the next run retries",
-                    metadata: ["table": "\(table)", "partition": "\(partition.name)"])
+            let rows = try await withLockTimeout(
+                "drop", table, week: partition.from, report: &report, connection, logger
+            ) {
+                let counted = try await connection.query(
+                    PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(partition.name)"), logger: logger
+                ).collect()
+                try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(partition.name)"), logger: logger)
+                return try counted.first?.decode(Int64.self) ?? 0
             }
+            if let rows {
+                report.partitionsDropped.append(.init(table: table, rangeStart: partition.from, rows: rows))
+            }
+        }
+    }
+
+    /// Runs `body` in a transaction (rolled back in a dry run) whose lock waits are bounded by
+    /// `lockTimeoutSeconds`. Nil when a lock could not be had in time: the week's partition is
+    /// then reported as left for the next run.
+    private func withLockTimeout(
+        _ action: String, _ table: String, week: Int64, report: inout LifecycleReport,
+        _ connection: PostgresConnection, _ logger: Logger, _ body: () async throws -> Int64
+    ) async throws -> Int64? {
+        do {
+            return try await transaction(connection, commit: !report.dryRun, logger) { () async throws -> Int64 in
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(lockTimeoutSeconds)s'"), logger: logger)
+                return try await body()
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55P03" {
+            report.partitionsDeferred.append(.init(table: table, rangeStart: week, rows: 0))
+            logger.warning(
+                "lifecycle: could not lock the table within the lock timeout to \(action) a partition; the next run retries",
+                metadata: ["table": "\(table)", "week": "\(LifecycleReport.day(week))"])
+            return nil
         }
     }
 
