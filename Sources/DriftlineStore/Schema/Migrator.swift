@@ -11,16 +11,37 @@ public struct Migrator: Sendable {
     public let migrations: [Migration]
     public init(migrations: [Migration] = Migration.all) { self.migrations = migrations }
 
-    /// Applies what is pending and returns the versions it applied.
+    /// How often a run that ends in a serialization failure or a deadlock is tried in all.
+    static let attempts = 3
+
+    /// Applies what is pending and returns the versions it applied. A run that ends in a
+    /// serialization failure or a deadlock (cluster-wide objects such as the reader role, created
+    /// by a migration of another database at the same moment) is rolled back and run again.
     @discardableResult
     public func migrate(client: PostgresClient, logger: Logger) async throws -> [Int] {
-        do {
-            return try await migrateInTransaction(client: client, logger: logger)
-        } catch let error as PostgresTransactionError {
-            // Report what failed inside the transaction, not the transaction wrapper.
-            if let inner = error.closureError as? StoreError { throw inner }
-            throw StoreError(.migrationFailed, "migrating the schema failed", underlying: error)
+        var attempt = 1
+        while true {
+            do {
+                return try await migrateInTransaction(client: client, logger: logger)
+            } catch let error as PostgresTransactionError {
+                // Report what failed inside the transaction, not the transaction wrapper.
+                let failure =
+                    error.closureError as? StoreError
+                    ?? StoreError(.migrationFailed, "migrating the schema failed", underlying: error)
+                guard attempt < Self.attempts, Self.isWorthRetrying(error) else { throw failure }
+                logger.warning(
+                    "migration rolled back by a concurrent one; running it again",
+                    metadata: ["attempt": "\(attempt)", "cause": "\(failure)"])
+                attempt += 1
+            }
         }
+    }
+
+    /// A serialization failure (40001) or a deadlock (40P01) inside the transaction.
+    static func isWorthRetrying(_ error: PostgresTransactionError) -> Bool {
+        let underlying = (error.closureError as? StoreError)?.underlying ?? error.closureError
+        guard let state = (underlying as? PSQLError)?.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
     }
 
     private func migrateInTransaction(client: PostgresClient, logger: Logger) async throws -> [Int] {

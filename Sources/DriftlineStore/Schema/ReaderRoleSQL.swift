@@ -49,8 +49,11 @@ enum ReaderRoleSQL {
         END
         $$
         """,
-        // Creates the role when it is missing and this user may; another database of the same
-        // cluster migrating at the same moment may create it first.
+        // Creates the role when it is missing and this user may. Another database of the same
+        // cluster migrating at the same moment may create it first: then this transaction's
+        // catalog cache still says the role does not exist (a negative entry left by CREATE ROLE's
+        // own check) and the grants would fail, so it ends with a serialization failure and the
+        // Migrator runs it again in a new transaction, which sees the role.
         """
         DO $$
         BEGIN
@@ -61,7 +64,8 @@ enum ReaderRoleSQL {
                     WHEN insufficient_privilege THEN
                         RAISE WARNING 'cannot create role driftline_reader (%): the read-only role is skipped', SQLERRM;
                     WHEN duplicate_object OR unique_violation THEN
-                        NULL;
+                        RAISE EXCEPTION USING ERRCODE = 'serialization_failure',
+                            MESSAGE = 'role driftline_reader was created by another migration at the same moment';
                 END;
             END IF;
             PERFORM dl_grant_reader();

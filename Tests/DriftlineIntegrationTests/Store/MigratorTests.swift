@@ -45,6 +45,47 @@ struct MigratorTests {
         }
     }
 
+    /// A run rolled back by a serialization failure (the reader role created by a migration of
+    /// another database at the same moment) is run again; one that keeps failing gives up after
+    /// `Migrator.attempts` and names the migration. A sequence counts the runs: it is not rolled back.
+    @Test func aSerializationFailureIsRunAgainAndThenGivenUp() async throws {
+        try await withTestClient { client, _ in
+            let logger = TestLogging.logger("test")
+            try await client.query("CREATE SEQUENCE migrator_runs")
+            func failing(until runs: Int) -> Migration {
+                Migration(
+                    version: 1, name: "fails \(runs) times",
+                    statements: [
+                        """
+                        DO $$ BEGIN
+                            IF nextval('migrator_runs') <= \(runs) THEN
+                                RAISE EXCEPTION USING ERRCODE = 'serialization_failure', MESSAGE = 'raced';
+                            END IF;
+                        END $$
+                        """
+                    ])
+            }
+            let applied = try await Migrator(migrations: [failing(until: Migrator.attempts - 1)])
+                .migrate(client: client, logger: logger)
+            #expect(applied == [1])
+            let runs = try await client.query("SELECT last_value FROM migrator_runs")
+            for try await value in runs.decode(Int64.self) { #expect(value == Int64(Migrator.attempts)) }
+
+            try await client.query("DELETE FROM dl_schema_migrations")
+            try await client.query("ALTER SEQUENCE migrator_runs RESTART")
+            do {
+                try await Migrator(migrations: [failing(until: Migrator.attempts)]).migrate(
+                    client: client, logger: logger)
+                Issue.record("a migration that always fails was applied")
+            } catch let error as StoreError {
+                #expect(error.code == .migrationFailed)
+                #expect("\(error)".contains("migration 1 (fails \(Migrator.attempts) times) failed"))
+            }
+            let count = try await client.query("SELECT count(*) FROM dl_schema_migrations")
+            for try await value in count.decode(Int64.self) { #expect(value == 0) }
+        }
+    }
+
     @Test func aNewerSchemaIsRefused() async throws {
         try await withTestClient { client, _ in
             let logger = TestLogging.logger("test")
