@@ -119,9 +119,12 @@ struct FaithfulnessEvalCommand: ParsableCommand {
                         "token_precision": f.tokenPrecision, "token_precision_idf": f.tokenPrecisionIDF,
                         "weakest_sentence_precision": f.weakestSentencePrecision,
                         "weakest_sentence_similarity": f.weakestSentenceSimilarity,
+                        "weakest_content_token_similarity": f.weakestContentTokenSimilarity,
+                        "response_content_words": f.responseContentWords,
                         "content_overlap": f.contentOverlap, "bigram_overlap": f.bigramOverlap,
                         "unsupported_numbers": f.unsupportedNumbers, "unsupported_names": f.unsupportedNames,
                         "negation_mismatches": f.negationMismatches, "negated_restatements": f.negatedRestatements,
+                        "substitutions": f.substitutions,
                         "response_sentences": f.responseSentences,
                     ] as [String: Any]
                 }, to: featuresOut)

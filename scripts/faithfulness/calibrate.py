@@ -6,8 +6,9 @@ features, label and source per line). Output: the per-source balanced accuracy a
 each feature set (ablation table of docs/faithfulness.md), the 5-fold cross-validated figures,
 and the coefficients and threshold to paste into FaithfulnessCalibration.frank.
 
-Fit: logistic regression (scikit-learn, C=1, standardised features folded back into raw
-coefficients) with each (source, label) cell weighted to the same total. Threshold: the one
+Fit: logistic regression (scikit-learn, C=3, standardised columns folded back into raw
+coefficients) on the features, ℓ = ln(1 + response content words) and each feature × ℓ (the
+slopes depend on the response's length), with each (source, label) cell weighted to the same total. Threshold: the one
 maximising the mean of the per-source balanced accuracies over the fitted scores.
 
     python3 scripts/faithfulness/calibrate.py F.jsonl [G.jsonl ...]
@@ -21,15 +22,26 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 FEATURES = [
-    "token_precision_idf",
-    "weakest_sentence_precision",
+    "token_precision",
     "weakest_sentence_similarity",
+    "weakest_content_token_similarity",
     "content_overlap",
     "bigram_overlap",
     "unsupported_numbers",
-    "unsupported_names",
-    "negation_mismatch",
 ]
+# Swift names of FaithfulnessCalibration.Feature, for the literal to paste.
+SWIFT = {
+    "token_precision": "tokenPrecision",
+    "token_precision_idf": "tokenPrecisionIDF",
+    "weakest_sentence_precision": "weakestSentencePrecision",
+    "weakest_sentence_similarity": "weakestSentenceSimilarity",
+    "weakest_content_token_similarity": "weakestContentTokenSimilarity",
+    "content_overlap": "contentOverlap",
+    "bigram_overlap": "bigramOverlap",
+    "unsupported_numbers": "unsupportedNumbers",
+    "unsupported_names": "unsupportedNames",
+}
+C = 3.0
 
 
 def load(path):
@@ -38,6 +50,7 @@ def load(path):
         row["unsupported_numbers"] = min(row["unsupported_numbers"], 2)
         row["unsupported_names"] = min(row["unsupported_names"], 2)
         row["negation_mismatch"] = min(row["negation_mismatches"], 1)
+        row["length"] = np.log1p(row["response_content_words"])
     return rows
 
 
@@ -69,10 +82,21 @@ def cell_weights(labels, sources):
     return weights * len(labels) / weights.sum()
 
 
+def design(rows, features, by_length):
+    """The columns of the fit: the features, and with by_length also ℓ and each feature × ℓ."""
+    columns = []
+    for r in rows:
+        row = [float(r[f]) for f in features]
+        if by_length:
+            row = [r["length"]] + [v for f in features for v in (float(r[f]), float(r[f]) * r["length"])]
+        columns.append(row)
+    return np.array(columns, dtype=float)
+
+
 def fit(x, labels, sources):
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1
-    model = LogisticRegression(C=1.0, max_iter=1000)
+    model = LogisticRegression(C=C, max_iter=5000)
     model.fit((x - mean) / std, labels, sample_weight=cell_weights(labels, sources))
     coefficients = model.coef_[0] / std
     intercept = model.intercept_[0] - (coefficients * mean).sum()
@@ -93,55 +117,67 @@ def report(name, scores, labels, sources, threshold):
     print("| %s | %s |" % (name, " | ".join(parts)))
 
 
+def cross_validated(x, labels, sources):
+    """5-fold cross-validation, stratified by source and label, threshold fitted on each training fold."""
+    strata = np.array([f"{a}{b}" for a, b in zip(sources, labels)])
+    held = np.zeros(len(labels))
+    thresholds = np.zeros(len(labels))
+    for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, strata):
+        i, c = fit(x[train], labels[train], sources[train])
+        held[test] = scores_of(x[test], i, c)
+        thresholds[test] = best_threshold(scores_of(x[train], i, c), labels[train], sources[train])
+    parts = []
+    for src in ["cnndm", "xsum"]:
+        m = sources == src
+        predicted = held[m] >= thresholds[m]
+        lab = labels[m]
+        ba = ((predicted & (lab == 1)).sum() / (lab == 1).sum() + (~predicted & (lab == 0)).sum() / (lab == 0).sum()) / 2
+        parts.append("%.3f / %.3f" % (ba, roc_auc_score(lab, held[m])))
+    print("|   5-fold cross-validated | %s |" % " | ".join(parts))
+
+
 def main():
     for path in sys.argv[1:]:
         rows = load(path)
         labels = np.array([r["label"] for r in rows])
         sources = np.array([r["source"] for r in rows])
         print("\n## %s (%d rows)\n" % (path, len(rows)))
-        print("| features (logistic fit, threshold max mean per-source BA) | cnndm BA / AUC | xsum BA / AUC |")
+        print("| features (logistic fit, C = %g, threshold max mean per-source BA) | cnndm BA / AUC | xsum BA / AUC |" % C)
         print("|---|---|---|")
         for single in ["content_overlap", "token_precision", "token_precision_idf", "weakest_sentence_precision",
-                       "weakest_sentence_similarity", "bigram_overlap"]:
+                       "weakest_sentence_similarity", "weakest_content_token_similarity", "bigram_overlap"]:
             s = np.array([r[single] for r in rows], dtype=float)
             report(single + " alone", s, labels, sources, best_threshold(s, labels, sources))
         subsets = [
-            ["token_precision_idf", "content_overlap"],
-            ["token_precision_idf", "content_overlap", "bigram_overlap"],
-            ["token_precision_idf", "content_overlap", "unsupported_numbers", "unsupported_names"],
-            ["token_precision_idf", "weakest_sentence_precision", "content_overlap"],
-            ["token_precision_idf", "weakest_sentence_similarity", "content_overlap"],
+            ["token_precision", "content_overlap"],
+            ["bigram_overlap", "unsupported_numbers"],
+            ["token_precision", "content_overlap", "bigram_overlap", "unsupported_numbers"],
+            ["token_precision", "weakest_sentence_similarity", "content_overlap", "bigram_overlap",
+             "unsupported_numbers"],
             FEATURES,
+            ["token_precision_idf" if f == "token_precision" else f for f in FEATURES],
+            FEATURES + ["unsupported_names"],
         ]
         for subset in subsets:
-            x = np.array([[r[f] for f in subset] for r in rows], dtype=float)
-            intercept, coefficients = fit(x, labels, sources)
-            s = scores_of(x, intercept, coefficients)
-            report(" + ".join(subset), s, labels, sources, best_threshold(s, labels, sources))
-            # 5-fold cross-validation, stratified by source and label, threshold fitted per fold.
-            strata = np.array([f"{a}{b}" for a, b in zip(sources, labels)])
-            held = np.zeros(len(rows))
-            thresholds = np.zeros(len(rows))
-            for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, strata):
-                i, c = fit(x[train], labels[train], sources[train])
-                held[test] = scores_of(x[test], i, c)
-                thresholds[test] = best_threshold(scores_of(x[train], i, c), labels[train], sources[train])
-            parts = []
-            for src in ["cnndm", "xsum"]:
-                m = sources == src
-                predicted = held[m] >= thresholds[m]
-                lab = labels[m]
-                ba = ((predicted & (lab == 1)).sum() / (lab == 1).sum() + (~predicted & (lab == 0)).sum() / (lab == 0).sum()) / 2
-                parts.append("%.3f / %.3f" % (ba, roc_auc_score(lab, held[m])))
-            print("|   5-fold cross-validated | %s |" % " | ".join(parts))
-        x = np.array([[r[f] for f in FEATURES] for r in rows], dtype=float)
+            for by_length in (False, True):
+                x = design(rows, subset, by_length)
+                intercept, coefficients = fit(x, labels, sources)
+                s = scores_of(x, intercept, coefficients)
+                name = " + ".join(subset) + (", slopes by length" if by_length else "")
+                report(name, s, labels, sources, best_threshold(s, labels, sources))
+                cross_validated(x, labels, sources)
+        x = design(rows, FEATURES, True)
         intercept, coefficients = fit(x, labels, sources)
         s = scores_of(x, intercept, coefficients)
         t = best_threshold(s, labels, sources)
-        print("\ncalibration: intercept %.4f" % intercept)
-        for f, c in zip(FEATURES, coefficients):
-            print("  %s: %.4f" % (f, c))
-        print("threshold %.4f" % t)
+        print("\nFaithfulnessCalibration.frank:\n")
+        print("    public static let frank = FaithfulnessCalibration(")
+        print("        intercept: %.4f, length: %.4f," % (intercept, coefficients[0]))
+        print("        terms: [")
+        for k, f in enumerate(FEATURES):
+            print("            Term(.%s, weight: %.4f, lengthWeight: %.4f)," % (SWIFT[f], coefficients[1 + 2 * k], coefficients[2 + 2 * k]))
+        print("        ],")
+        print("        threshold: %.4f)" % t)
         for dt in [-0.05, -0.02, 0.02, 0.05]:
             print("  threshold %+.2f:" % dt, end=" ")
             for src in ["cnndm", "xsum"]:

@@ -11,6 +11,9 @@ public struct FaithfulnessFeatures: Sendable, Equatable, Codable {
     /// The lowest, over the response's sentences, of the best cosine between the sentence's
     /// mean-pooled token states and any context sentence's.
     public var weakestSentenceSimilarity: Double
+    /// The lowest best cosine of any response token that is neither punctuation nor a stop word:
+    /// the least-supported content word piece (1 when the response has none).
+    public var weakestContentTokenSimilarity: Double
     /// `LexicalGrounding.contentOverlap` and `.bigramOverlap`.
     public var contentOverlap: Double
     public var bigramOverlap: Double
@@ -22,13 +25,22 @@ public struct FaithfulnessFeatures: Sendable, Equatable, Codable {
     /// at least `ReferenceFaithfulnessScorer.restatementCoverage` of their content words, and
     /// every such sentence has fewer negation cues): a contradiction, not a paraphrase.
     public var negatedRestatements: Int
+    /// Response sentences that restate a context sentence with a number or name of their own
+    /// (`Contradictions`).
+    public var substitutions: Int
     public var responseSentences: Int
+    /// `LexicalGrounding.contentWords`.
+    public var responseContentWords: Int
 
     public init(
         tokenPrecision: Double, tokenPrecisionIDF: Double, weakestSentencePrecision: Double,
-        weakestSentenceSimilarity: Double, contentOverlap: Double, bigramOverlap: Double, unsupportedNumbers: Int,
-        unsupportedNames: Int, negationMismatches: Int, negatedRestatements: Int = 0, responseSentences: Int
+        weakestSentenceSimilarity: Double, weakestContentTokenSimilarity: Double, contentOverlap: Double,
+        bigramOverlap: Double, unsupportedNumbers: Int, unsupportedNames: Int, negationMismatches: Int,
+        negatedRestatements: Int = 0, substitutions: Int = 0, responseSentences: Int, responseContentWords: Int
     ) {
+        self.substitutions = substitutions
+        self.weakestContentTokenSimilarity = weakestContentTokenSimilarity
+        self.responseContentWords = responseContentWords
         self.negatedRestatements = negatedRestatements
         self.tokenPrecision = tokenPrecision
         self.tokenPrecisionIDF = tokenPrecisionIDF

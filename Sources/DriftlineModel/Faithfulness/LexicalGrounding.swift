@@ -20,13 +20,18 @@ public struct LexicalGrounding: Sendable {
     public var unsupportedNames: [String]
     /// Other content words absent from the context.
     public var unsupportedWords: [String]
+    /// How many content words the response has (repeats counted): its length as the calibration
+    /// reads it.
+    public var contentWords: Int
 
     /// Everything unsupported, numbers first, then names, each once in response order.
     public var unsupportedTerms: [String] { unsupportedNumbers + unsupportedNames }
 
     public init(response: String, context: String) {
         let contextWords = Self.words(context)
+        // A number written against its unit ("8pm", "5m") also supports the bare number ("8 pm").
         let contextSet = Set(contextWords.map(\.normalized))
+            .union(contextWords.filter(\.isNumber).flatMap { Self.digitRuns($0.normalized) })
         let contextStems = Set(contextWords.map { Self.stem($0.normalized) })
         var contextPairs: Set<String> = []
         let contextContent = contextWords.map(\.normalized).filter { !Self.stopWords.contains($0) }
@@ -53,15 +58,17 @@ public struct LexicalGrounding: Sendable {
                 }
                 previous = stem
                 content += 1
+                let runs = word.isNumber ? Self.digitRuns(normalized) : []
                 let found =
                     contextSet.contains(normalized) || (!word.isNumber && contextStems.contains(stem))
+                    || (!runs.isEmpty && runs.allSatisfy(contextSet.contains))
                 if found {
                     supported += 1
                     continue
                 }
                 if word.isNumber {
                     if !numbers.contains(word.text) { numbers.append(word.text) }
-                } else if position > 0, word.isCapitalised {
+                } else if position > 0, word.isCapitalised, !Self.placeholders.contains(normalized) {
                     if !names.contains(word.text) { names.append(word.text) }
                 } else if !others.contains(normalized) {
                     others.append(normalized)
@@ -73,6 +80,7 @@ public struct LexicalGrounding: Sendable {
         unsupportedNumbers = numbers
         unsupportedNames = names
         unsupportedWords = others
+        contentWords = content
     }
 
     struct Word {
@@ -128,6 +136,14 @@ public struct LexicalGrounding: Sendable {
 
     static func stem(_ word: String) -> String { String(word.prefix(6)) }
 
+    /// The runs of digits of a normalised word ("8pm" → ["8"]; "2012" → ["2012"]).
+    static func digitRuns(_ word: String) -> [String] {
+        word.split(whereSeparator: { !$0.isNumber }).map(String.init)
+    }
+
+    /// A generator's unknown-word placeholder ("UNK", "[UNK]", "<unk>") is not a name.
+    static let placeholders: Set<String> = ["unk"]
+
     /// Negation cues; a claim whose count of them differs in parity from its best-matching
     /// context sentence's states the opposite ("was not closed" against "was closed").
     static let negations: Set<String> = [
@@ -135,21 +151,26 @@ public struct LexicalGrounding: Sendable {
         "denied", "denies", "deny", "refused", "refuses", "failed", "fails",
     ]
 
-    /// The share of `claim`'s content words (negation cues left out) that `sentence` has, by
-    /// word or by its first six letters, as for the whole response; 1 when the claim has none.
-    /// Near 1, the claim restates the sentence.
-    static func coverage(of claim: String, by sentence: String) -> Double {
+    /// The share of `claim`'s content words (negation cues and the words of `ignoring` left out)
+    /// that `sentence` has, by word or by its first six letters, as for the whole response; 1 when
+    /// the claim has none. Near 1, the claim restates the sentence.
+    static func coverage(of claim: String, by sentence: String, ignoring: Set<String> = []) -> Double {
         let words = Self.words(sentence)
         let present = Set(words.map(\.normalized))
         let stems = Set(words.map { stem($0.normalized) })
-        let content = Self.words(claim).filter {
-            !stopWords.contains($0.normalized) && !negations.contains($0.normalized)
-        }
+        let content = restatedWords(claim, ignoring: ignoring)
         guard !content.isEmpty else { return 1 }
         let found = content.filter {
             present.contains($0.normalized) || (!$0.isNumber && stems.contains(stem($0.normalized)))
         }
         return Double(found.count) / Double(content.count)
+    }
+
+    /// The content words `coverage` reads: stop words, negation cues and `ignoring` left out.
+    static func restatedWords(_ claim: String, ignoring: Set<String> = []) -> [Word] {
+        words(claim).filter {
+            !stopWords.contains($0.normalized) && !negations.contains($0.normalized) && !ignoring.contains($0.text)
+        }
     }
 
     /// The negation cues of `text`, as words ("didn't" gives "t").

@@ -12,9 +12,12 @@ public final class ReferenceFaithfulnessScorer: FaithfulnessScoring {
     public let encoder: TransformerEncoder
     public let tokenizer: any Tokenizer
     public let settings: Settings
+    /// Ids of the stop words and punctuation marks that are one token each: the tokens that are
+    /// not content when the weakest content token is sought.
+    let functionTokenIds: Set<Int32>
 
-    /// The share of a claim sentence's content words its best-matching context sentence must
-    /// have for an opposite negation to count as a contradiction (a negated restatement).
+    /// The share of a claim sentence's content words a context sentence must have for the claim
+    /// to restate it (`Contradictions`).
     public static let restatementCoverage = 0.8
 
     public struct Settings: Sendable {
@@ -60,7 +63,9 @@ public final class ReferenceFaithfulnessScorer: FaithfulnessScoring {
                 path: directory.path)
         }
         self.encoder = encoder
-        self.tokenizer = try TokenizerLoader.load(directory: directory)
+        let tokenizer = try TokenizerLoader.load(directory: directory)
+        self.tokenizer = tokenizer
+        self.functionTokenIds = Self.functionTokenIds(tokenizer)
         self.settings = settings
         self.name = "reference-\(directory.lastPathComponent)-layer\(settings.layerCount)"
     }
@@ -71,6 +76,20 @@ public final class ReferenceFaithfulnessScorer: FaithfulnessScoring {
         throws(ModelError)
     {
         try self.init(directory: try locator.locate(), settings: settings)
+    }
+
+    /// Each stop word and ASCII punctuation mark that the tokenizer keeps as one token, alone and
+    /// after a space (byte-level BPE marks a word's leading space in the token).
+    static func functionTokenIds(_ tokenizer: any Tokenizer) -> Set<Int32> {
+        let marks = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".map(String.init)
+        var ids: Set<Int32> = []
+        for text in LexicalGrounding.stopWords.sorted() + marks {
+            for form in [text, " " + text] {
+                let pieces = tokenizer.tokenIds(form)
+                if pieces.count == 1 { ids.insert(pieces[0]) }
+            }
+        }
+        return ids
     }
 
     public func score(response: String, context: [String]) throws(ModelError) -> FaithfulnessScore {
@@ -166,55 +185,41 @@ public final class ReferenceFaithfulnessScorer: FaithfulnessScoring {
             sentenceWeighted[responseStates.tokenSentence[token]] += weights[token] * value
             sentenceWeight[responseStates.tokenSentence[token]] += weights[token]
         }
+        let contentSimilarities = zip(responseStates.tokenIds, alignment.bestTokenSimilarity)
+            .filter { !functionTokenIds.contains($0.0) }.map(\.1)
+        let weakestContentToken = Double(contentSimilarities.min() ?? alignment.bestTokenSimilarity.min() ?? 1)
         let tokenCount = Double(max(1, alignment.bestTokenSimilarity.count))
         let sentencePrecision = (0..<sentenceCount).map {
             sentenceWeight[$0] > 0 ? sentenceWeighted[$0] / sentenceWeight[$0] : 1
         }
         let weakest = sentencePrecision.indices.min { sentencePrecision[$0] < sentencePrecision[$1] } ?? 0
-        // The sentence the detail shows: the weakest, or a contradicted one.
-        var shown = weakest
-
         let contextText = contextWindows.sentences.joined(separator: "\n")
         let lexical = LexicalGrounding(response: response, context: contextText)
-        var negationMismatches = 0
-        var negatedRestatements = 0
-        for (sentence, text) in responseWindows.sentences.enumerated() {
-            let match = contextWindows.sentences[alignment.bestSentence[sentence]]
-            let negations = LexicalGrounding.negationCount(text)
-            if negations % 2 != LexicalGrounding.negationCount(match) % 2 {
-                negationMismatches += 1
-                // A contradiction when the claim negates what the context states: some context
-                // sentence covers the claim, and every such sentence has fewer negation cues.
-                // (The other way round — a claim without the context sentence's negation — is
-                // not used: on FRANK it flagged 59 rows, half of them supported, where a long
-                // sentence's negation belonged to another clause.)
-                let restating = contextWindows.sentences.filter {
-                    LexicalGrounding.coverage(of: text, by: $0) >= Self.restatementCoverage
-                }
-                if !restating.isEmpty, restating.allSatisfy({ LexicalGrounding.negationCount($0) < negations }) {
-                    // The contradicted sentence is the one to show.
-                    if negatedRestatements == 0 { shown = sentence }
-                    negatedRestatements += 1
-                }
-            }
-        }
+        let contradictions = Contradictions(
+            response: responseWindows.sentences, context: contextWindows.sentences,
+            bestMatch: alignment.bestSentence, lexical: lexical)
+        // The sentence the detail shows: a contradicted one, else the weakest.
+        let shown = contradictions.firstContradicted ?? weakest
         let features = FaithfulnessFeatures(
             tokenPrecision: plain / tokenCount,
             tokenPrecisionIDF: totalWeight > 0 ? weighted / totalWeight : plain / tokenCount,
             weakestSentencePrecision: sentencePrecision[weakest],
             weakestSentenceSimilarity: Double(alignment.bestSentenceSimilarity.min() ?? 0),
+            weakestContentTokenSimilarity: weakestContentToken,
             contentOverlap: lexical.contentOverlap, bigramOverlap: lexical.bigramOverlap,
             unsupportedNumbers: lexical.unsupportedNumbers.count, unsupportedNames: lexical.unsupportedNames.count,
-            negationMismatches: negationMismatches, negatedRestatements: negatedRestatements,
-            responseSentences: sentenceCount)
+            negationMismatches: contradictions.negationMismatches,
+            negatedRestatements: contradictions.negatedRestatements, substitutions: contradictions.substitutions,
+            responseSentences: sentenceCount, responseContentWords: lexical.contentWords)
         var terms = lexical.unsupportedTerms
-        if negationMismatches > 0 { terms.append("(negation differs from the context)") }
-        // A negated restatement contradicts the context: whatever the overlap says (it is nearly
-        // perfect), the score is held at half the threshold. The fitted negation feature cannot
-        // do this: loose mismatches are common in faithful abstractive summaries.
+        if contradictions.negationMismatches > 0 { terms.append("(negation differs from the context)") }
+        // A contradiction (a negated restatement, a substituted number or name): whatever the
+        // overlap says (it is nearly perfect, which is what makes it dangerous), the score is
+        // held at half the threshold. The fitted features cannot do this: loose negation
+        // mismatches and unsupported numbers are common in faithful abstractive summaries.
         let calibrated = settings.calibration.score(features)
         let score = FaithfulnessScore(
-            score: negatedRestatements > 0 ? min(calibrated, settings.calibration.threshold / 2) : calibrated,
+            score: contradictions.count > 0 ? min(calibrated, settings.calibration.threshold / 2) : calibrated,
             threshold: settings.calibration.threshold,
             weakestSentence: responseWindows.sentences[shown], weakestSentenceScore: sentencePrecision[shown],
             bestContextMatch: contextWindows.sentences[alignment.bestSentence[shown]], unsupportedTerms: terms)

@@ -1,0 +1,57 @@
+/// The response sentences that restate a context sentence and contradict it, which overlap
+/// features cannot see (their overlap is nearly perfect):
+///
+/// - a **negated restatement**: some context sentence has at least
+///   `ReferenceFaithfulnessScorer.restatementCoverage` of the claim's content words (negation cues
+///   aside), and every such sentence has fewer negation cues than the claim ("voted not to
+///   approve" against "voted to approve"). Only this direction counts: the other (a claim without
+///   its context sentence's negation) flagged 59 FRANK rows, half of them supported — in long news
+///   sentences the negation often belongs to another clause.
+/// - a **substitution**: the claim has a number or a name the context never uses, and some context
+///   sentence has the coverage above of its other content words, at least
+///   `substitutionMinimumWords` of them ("will cost 45 million dollars" against "will cost 12
+///   million dollars").
+struct Contradictions {
+    /// Response sentences whose negation parity differs from their best-matching context
+    /// sentence's (a loose signal, kept as a feature).
+    var negationMismatches = 0
+    var negatedRestatements = 0
+    var substitutions = 0
+    /// The first contradicted sentence: the one the detail shows.
+    var firstContradicted: Int?
+
+    /// Content words besides the substituted terms a claim must restate for a substitution: a
+    /// sentence of a bare number restates nothing.
+    static let substitutionMinimumWords = 2
+
+    var count: Int { negatedRestatements + substitutions }
+
+    /// `bestMatch[i]`: the context sentence that matches response sentence `i` best.
+    init(response: [String], context: [String], bestMatch: [Int], lexical: LexicalGrounding) {
+        let coverage = ReferenceFaithfulnessScorer.restatementCoverage
+        let unsupported = Set(lexical.unsupportedNumbers + lexical.unsupportedNames)
+        for (sentence, text) in response.enumerated() {
+            var contradicted = false
+            let negations = LexicalGrounding.negationCount(text)
+            if negations % 2 != LexicalGrounding.negationCount(context[bestMatch[sentence]]) % 2 {
+                negationMismatches += 1
+                let restating = context.filter { LexicalGrounding.coverage(of: text, by: $0) >= coverage }
+                if !restating.isEmpty, restating.allSatisfy({ LexicalGrounding.negationCount($0) < negations }) {
+                    negatedRestatements += 1
+                    contradicted = true
+                }
+            }
+            let substituted = Set(LexicalGrounding.words(text).map(\.text)).intersection(unsupported)
+            if !substituted.isEmpty,
+                LexicalGrounding.restatedWords(text, ignoring: substituted).count >= Self.substitutionMinimumWords,
+                context.contains(where: {
+                    LexicalGrounding.coverage(of: text, by: $0, ignoring: substituted) >= coverage
+                })
+            {
+                substitutions += 1
+                contradicted = true
+            }
+            if contradicted, firstContradicted == nil { firstContradicted = sentence }
+        }
+    }
+}
