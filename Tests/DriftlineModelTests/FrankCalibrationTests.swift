@@ -77,6 +77,23 @@ import Testing
         #expect(accuracy >= aim, "\(source) balanced accuracy \(accuracy)")
     }
 
+    /// Outside the lengths it was fitted on, a response is read at the nearest end: a 500-word
+    /// answer scores as a 65-word one, and an unsupported number still lowers its score.
+    @Test func aResponseLongerThanTheTuningSetIsReadAtItsLongest() throws {
+        let calibration = FaithfulnessCalibration.frank
+        var features = try #require(try Self.rows().first).features
+        features.responseContentWords = calibration.contentWords.upperBound
+        let longest = calibration.score(features)
+        features.responseContentWords = 500
+        #expect(calibration.score(features) == longest)
+        features.unsupportedNumbers = 1
+        #expect(calibration.score(features) < longest)
+        features.responseContentWords = 0
+        let shortest = calibration.score(features)
+        features.responseContentWords = calibration.contentWords.lowerBound
+        #expect(calibration.score(features) == shortest)
+    }
+
     static let frankFile: String = {
         if let path = ProcessInfo.processInfo.environment["DRIFTLINE_FRANK_FILE"] { return path }
         return URL(fileURLWithPath: #filePath).appendingPathComponent(

@@ -177,7 +177,8 @@ def main():
         for k, f in enumerate(FEATURES):
             print("            Term(.%s, weight: %.4f, lengthWeight: %.4f)," % (SWIFT[f], coefficients[1 + 2 * k], coefficients[2 + 2 * k]))
         print("        ],")
-        print("        threshold: %.4f)" % t)
+        words = [r["response_content_words"] for r in rows]
+        print("        threshold: %.4f, contentWords: %d...%d)" % (t, min(words), max(words)))
         for dt in [-0.05, -0.02, 0.02, 0.05]:
             print("  threshold %+.2f:" % dt, end=" ")
             for src in ["cnndm", "xsum"]:

@@ -6,7 +6,7 @@ import Foundation
 ///     z = intercept + length · ℓ + Σ (weight + lengthWeight · ℓ) · feature,  ℓ = ln(1 + content words)
 ///     score = σ(z)
 ///
-/// and the verdict threshold on it. The length term lets one model read a one-sentence
+/// (ℓ clamped to the lengths the model was fitted on) and the verdict threshold on it. The length term lets one model read a one-sentence
 /// abstractive answer and a long extractive one differently: a token without support weighs
 /// more in a short response, and the same overlap means less in a long one
 /// (docs/faithfulness.md measures what it adds).
@@ -58,21 +58,27 @@ public struct FaithfulnessCalibration: Sendable, Equatable {
     public var length: Double
     public var terms: [Term]
     public var threshold: Double
+    /// The response lengths (content words) of the rows the model was fitted on. A response
+    /// outside is read as the nearest end: the fit says nothing about a 300-word answer, and
+    /// extrapolating its slopes can turn their signs (an unsupported number would raise the score).
+    public var contentWords: ClosedRange<Int>
 
-    public init(intercept: Double, length: Double, terms: [Term], threshold: Double) {
+    public init(intercept: Double, length: Double, terms: [Term], threshold: Double, contentWords: ClosedRange<Int>) {
         self.intercept = intercept
         self.length = length
         self.terms = terms
         self.threshold = threshold
+        self.contentWords = contentWords
     }
 
-    /// ℓ = ln(1 + the response's content words).
-    public static func lengthTerm(_ features: FaithfulnessFeatures) -> Double {
-        log(1 + Double(max(0, features.responseContentWords)))
+    /// ℓ = ln(1 + the response's content words, clamped to `contentWords`).
+    public func lengthTerm(_ features: FaithfulnessFeatures) -> Double {
+        let words = min(max(features.responseContentWords, contentWords.lowerBound), contentWords.upperBound)
+        return log(1 + Double(words))
     }
 
     public func score(_ features: FaithfulnessFeatures) -> Double {
-        let ell = Self.lengthTerm(features)
+        let ell = lengthTerm(features)
         var z = intercept + length * ell
         for term in terms { z += (term.weight + term.lengthWeight * ell) * term.feature.value(features) }
         return 1 / (1 + exp(-z))
@@ -96,7 +102,7 @@ public struct FaithfulnessCalibration: Sendable, Equatable {
             Term(.bigramOverlap, weight: -6.4676, lengthWeight: 2.5446),
             Term(.unsupportedNumbers, weight: -2.1409, lengthWeight: 0.4347),
         ],
-        threshold: 0.5057)
+        threshold: 0.5057, contentWords: 2...65)
 
     /// The lexical-overlap baseline's threshold on `LexicalGrounding.contentOverlap`, measured the
     /// same way on the same rows.
