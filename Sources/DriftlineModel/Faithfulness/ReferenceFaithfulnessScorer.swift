@@ -8,7 +8,8 @@ public import Foundation
 /// so the projections and feed-forward layers are GEMMs over all of their tokens.
 public final class ReferenceFaithfulnessScorer: FaithfulnessScoring {
     public let name: String
-    public let version = "1"
+    /// Changes with the features or the calibration, so stored samples say which scorer judged them.
+    public let version = "2"
     public let encoder: TransformerEncoder
     public let tokenizer: any Tokenizer
     public let settings: Settings
