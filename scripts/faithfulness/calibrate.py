@@ -6,9 +6,9 @@ features, label and source per line). Output: the per-source balanced accuracy a
 each feature set (ablation table of docs/faithfulness.md), the 5-fold cross-validated figures,
 and the coefficients and threshold to paste into FaithfulnessCalibration.frank.
 
-Fit: logistic regression (scikit-learn, C=3, standardised columns folded back into raw
+Fit: logistic regression (scikit-learn, C=30, standardised columns folded back into raw
 coefficients) on the features, ℓ = ln(1 + response content words) and each feature × ℓ (the
-slopes depend on the response's length), with each (source, label) cell weighted to the same total. Threshold: the one
+slopes depend on the response's length; not the unsupported numbers'), with each (source, label) cell weighted to the same total. Threshold: the one
 maximising the mean of the per-source balanced accuracies over the fitted scores.
 
     python3 scripts/faithfulness/calibrate.py F.jsonl [G.jsonl ...]
@@ -41,7 +41,7 @@ SWIFT = {
     "unsupported_numbers": "unsupportedNumbers",
     "unsupported_names": "unsupportedNames",
 }
-C = 3.0
+C = 30.0
 
 
 def load(path):
@@ -82,21 +82,37 @@ def cell_weights(labels, sources):
     return weights * len(labels) / weights.sum()
 
 
+# Features whose weight does not depend on length: an unsupported number is evidence against a
+# response of any length (with a length slope its fitted weight turns positive past ~31 words).
+CONSTANT_SLOPE = {"unsupported_numbers"}
+
+
+def columns(features, by_length):
+    """The names of the fit's columns: the features, and with by_length also ℓ ("length") and each
+    feature × ℓ ("FEATURE*length") except those of CONSTANT_SLOPE."""
+    if not by_length:
+        return list(features)
+    names = ["length"]
+    for f in features:
+        names.append(f)
+        if f not in CONSTANT_SLOPE:
+            names.append(f + "*length")
+    return names
+
+
 def design(rows, features, by_length):
-    """The columns of the fit: the features, and with by_length also ℓ and each feature × ℓ."""
-    columns = []
-    for r in rows:
-        row = [float(r[f]) for f in features]
-        if by_length:
-            row = [r["length"]] + [v for f in features for v in (float(r[f]), float(r[f]) * r["length"])]
-        columns.append(row)
-    return np.array(columns, dtype=float)
+    def value(r, name):
+        if name.endswith("*length"):
+            return float(r[name[: -len("*length")]]) * r["length"]
+        return float(r[name])
+
+    return np.array([[value(r, n) for n in columns(features, by_length)] for r in rows], dtype=float)
 
 
 def fit(x, labels, sources):
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1
-    model = LogisticRegression(C=C, max_iter=5000)
+    model = LogisticRegression(C=C, max_iter=20000)
     model.fit((x - mean) / std, labels, sample_weight=cell_weights(labels, sources))
     coefficients = model.coef_[0] / std
     intercept = model.intercept_[0] - (coefficients * mean).sum()
@@ -117,23 +133,29 @@ def report(name, scores, labels, sources, threshold):
     print("| %s | %s |" % (name, " | ".join(parts)))
 
 
-def cross_validated(x, labels, sources):
-    """5-fold cross-validation, stratified by source and label, threshold fitted on each training fold."""
+def cross_validated(x, labels, sources, seeds=5):
+    """5-fold cross-validation, stratified by source and label, threshold fitted on each training
+    fold; repeated with `seeds` shuffles, printed as mean ± standard deviation."""
     strata = np.array([f"{a}{b}" for a, b in zip(sources, labels)])
-    held = np.zeros(len(labels))
-    thresholds = np.zeros(len(labels))
-    for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, strata):
-        i, c = fit(x[train], labels[train], sources[train])
-        held[test] = scores_of(x[test], i, c)
-        thresholds[test] = best_threshold(scores_of(x[train], i, c), labels[train], sources[train])
-    parts = []
-    for src in ["cnndm", "xsum"]:
-        m = sources == src
-        predicted = held[m] >= thresholds[m]
-        lab = labels[m]
-        ba = ((predicted & (lab == 1)).sum() / (lab == 1).sum() + (~predicted & (lab == 0)).sum() / (lab == 0).sum()) / 2
-        parts.append("%.3f / %.3f" % (ba, roc_auc_score(lab, held[m])))
-    print("|   5-fold cross-validated | %s |" % " | ".join(parts))
+    figures = []
+    for seed in range(seeds):
+        held = np.zeros(len(labels))
+        thresholds = np.zeros(len(labels))
+        for train, test in StratifiedKFold(5, shuffle=True, random_state=seed).split(x, strata):
+            i, c = fit(x[train], labels[train], sources[train])
+            held[test] = scores_of(x[test], i, c)
+            thresholds[test] = best_threshold(scores_of(x[train], i, c), labels[train], sources[train])
+        row = []
+        for src in ["cnndm", "xsum"]:
+            m = sources == src
+            predicted = held[m] >= thresholds[m]
+            lab = labels[m]
+            ba = ((predicted & (lab == 1)).sum() / (lab == 1).sum() + (~predicted & (lab == 0)).sum() / (lab == 0).sum()) / 2
+            row += [ba, roc_auc_score(lab, held[m])]
+        figures.append(row)
+    mean, std = np.mean(figures, axis=0), np.std(figures, axis=0)
+    parts = ["%.3f / %.3f (± %.3f / %.3f)" % (mean[k], mean[k + 1], std[k], std[k + 1]) for k in (0, 2)]
+    print("|   5-fold cross-validated, %d shuffles | %s |" % (seeds, " | ".join(parts)))
 
 
 def main():
@@ -172,10 +194,11 @@ def main():
         t = best_threshold(s, labels, sources)
         print("\nFaithfulnessCalibration.frank:\n")
         print("    public static let frank = FaithfulnessCalibration(")
-        print("        intercept: %.4f, length: %.4f," % (intercept, coefficients[0]))
+        weight = dict(zip(columns(FEATURES, True), coefficients))
+        print("        intercept: %.4f, length: %.4f," % (intercept, weight["length"]))
         print("        terms: [")
-        for k, f in enumerate(FEATURES):
-            print("            Term(.%s, weight: %.4f, lengthWeight: %.4f)," % (SWIFT[f], coefficients[1 + 2 * k], coefficients[2 + 2 * k]))
+        for f in FEATURES:
+            print("            Term(.%s, weight: %.4f, lengthWeight: %.4f)," % (SWIFT[f], weight[f], weight.get(f + "*length", 0.0)))
         print("        ],")
         words = [r["response_content_words"] for r in rows]
         print("        threshold: %.4f, contentWords: %d...%d)" % (t, min(words), max(words)))
