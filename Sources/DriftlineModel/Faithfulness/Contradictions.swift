@@ -30,23 +30,30 @@ struct Contradictions {
     init(response: [String], context: [String], bestMatch: [Int], lexical: LexicalGrounding) {
         let coverage = ReferenceFaithfulnessScorer.restatementCoverage
         let unsupported = Set(lexical.unsupportedNumbers + lexical.unsupportedNames)
+        // Each context sentence's words, made once: every claim may be compared with all of them.
+        var indexed: [LexicalGrounding.SentenceWords]?
+        func contextWords() -> [LexicalGrounding.SentenceWords] {
+            if let indexed { return indexed }
+            let made = context.map(LexicalGrounding.SentenceWords.init)
+            indexed = made
+            return made
+        }
         for (sentence, text) in response.enumerated() {
             var contradicted = false
             let negations = LexicalGrounding.negationCount(text)
             if negations % 2 != LexicalGrounding.negationCount(context[bestMatch[sentence]]) % 2 {
                 negationMismatches += 1
-                let restating = context.filter { LexicalGrounding.coverage(of: text, by: $0) >= coverage }
-                if !restating.isEmpty, restating.allSatisfy({ LexicalGrounding.negationCount($0) < negations }) {
+                let claim = LexicalGrounding.restatedWords(text)
+                let restating = contextWords().filter { LexicalGrounding.coverage(of: claim, by: $0) >= coverage }
+                if !restating.isEmpty, restating.allSatisfy({ $0.negations < negations }) {
                     negatedRestatements += 1
                     contradicted = true
                 }
             }
             let substituted = Set(LexicalGrounding.words(text).map(\.text)).intersection(unsupported)
-            if !substituted.isEmpty,
-                LexicalGrounding.restatedWords(text, ignoring: substituted).count >= Self.substitutionMinimumWords,
-                context.contains(where: {
-                    LexicalGrounding.coverage(of: text, by: $0, ignoring: substituted) >= coverage
-                })
+            let claim = LexicalGrounding.restatedWords(text, ignoring: substituted)
+            if !substituted.isEmpty, claim.count >= Self.substitutionMinimumWords,
+                contextWords().contains(where: { LexicalGrounding.coverage(of: claim, by: $0) >= coverage })
             {
                 substitutions += 1
                 contradicted = true

@@ -151,17 +151,28 @@ public struct LexicalGrounding: Sendable {
         "denied", "denies", "deny", "refused", "refuses", "failed", "fails",
     ]
 
-    /// The share of `claim`'s content words (negation cues and the words of `ignoring` left out)
-    /// that `sentence` has, by word or by its first six letters, as for the whole response; 1 when
-    /// the claim has none. Near 1, the claim restates the sentence.
-    static func coverage(of claim: String, by sentence: String, ignoring: Set<String> = []) -> Double {
-        let words = Self.words(sentence)
-        let present = Set(words.map(\.normalized))
-        let stems = Set(words.map { stem($0.normalized) })
-        let content = restatedWords(claim, ignoring: ignoring)
+    /// A sentence's words as `coverage` looks them up, made once per context sentence.
+    struct SentenceWords {
+        var present: Set<String>
+        var stems: Set<String>
+        var negations: Int
+
+        init(_ sentence: String) {
+            let words = LexicalGrounding.words(sentence)
+            present = Set(words.map(\.normalized))
+            stems = Set(words.map { LexicalGrounding.stem($0.normalized) })
+            negations = words.filter { LexicalGrounding.negations.contains($0.normalized) }.count
+        }
+    }
+
+    /// The share of a claim's content words (its `restatedWords`) that `sentence` has, by word or
+    /// by its first six letters, as for the whole response; 1 when the claim has none. Near 1, the
+    /// claim restates the sentence.
+    static func coverage(of content: [Word], by sentence: SentenceWords) -> Double {
         guard !content.isEmpty else { return 1 }
         let found = content.filter {
-            present.contains($0.normalized) || (!$0.isNumber && stems.contains(stem($0.normalized)))
+            sentence.present.contains($0.normalized)
+                || (!$0.isNumber && sentence.stems.contains(stem($0.normalized)))
         }
         return Double(found.count) / Double(content.count)
     }

@@ -44,6 +44,10 @@ struct AlertPipelineTests {
                 // One group per model: with Alertmanager's grouping, a group already sent (o3-mini pages as
                 // soon as its first windows are stored) takes a newly firing alert only after group_interval.
                 receiver.groupBy = ["alertname", "model"]
+                // The SLO's two tiers share a group: when the load of a full test run makes the 6 h tier fire one
+                // evaluation before the 1 h tier, the group's next notification waits group_interval (5 min by
+                // default), past this test's deadline. Any tier paging for gpt-4o is what the test looks for.
+                receiver.groupIntervalSeconds = 1
                 receiver.match = ["severity": "page"]
                 alerts.receivers = [receiver]
                 configuration.alerts = alerts
@@ -64,7 +68,7 @@ struct AlertPipelineTests {
                                 if case .accepted(let received) = event,
                                     received.payload.alerts.contains(where: {
                                         $0.status == "firing" && $0.labels["model"] == "gpt-4o"
-                                            && $0.labels["burn_tier"] == "page-1h"
+                                            && $0.labels["burn_tier"]?.hasPrefix("page-") == true
                                     })
                                 {
                                     return received
