@@ -24,11 +24,13 @@ final class IngestHandler: KafkaConsumerHandler {
     private var deadLetters: [DeadLetter] = []
     private let maxDeadLetterPayload: Int
     private let storeTimeout: Duration
-    /// Flushes in a row that passed their deadline. Each doubles the next flush's deadline, up
-    /// to 8× `flush.timeout_seconds`: a store that is slow but alive (an overloaded server, a
-    /// backlog replayed after an outage) then gets a flush through instead of cancelling the
-    /// same, ever larger, flush forever. A flush that completes resets it.
-    private var flushTimeoutsInARow = 0
+    /// How far the flush deadline is lengthened: each flush that passes its deadline doubles the
+    /// next one's, up to 8× `flush.timeout_seconds`, so a store that is slow but alive (an
+    /// overloaded server, a backlog replayed after an outage) gets a flush through instead of
+    /// cancelling the same, ever larger, flush forever. A flush that completes halves it back
+    /// one step: one flush that got through under a long deadline does not mean the next large
+    /// one fits the short one again.
+    private var flushDeadlineDoublings = 0
     private var machine: IngestStateMachine
     private var flight: (call: StoreCall<FlushOutcome>, batch: FlushBatch)?
     private var probe: StoreCall<Void>?
@@ -219,7 +221,7 @@ final class IngestHandler: KafkaConsumerHandler {
         defer { revoking = false }
         // Letting go (a rebalance or shutdown) is bounded by the configured deadline, not a
         // lengthened one.
-        flushTimeoutsInARow = 0
+        flushDeadlineDoublings = 0
         while true {
             switch machine.revoking(revoked, pendingRows: pendingRows) {
             case .awaitFlight:
@@ -313,16 +315,16 @@ final class IngestHandler: KafkaConsumerHandler {
         deadLetters = []
         let batch = FlushBatch(consumerGroup: group, offsets: offsets, rows: rows)
         let store = self.store
-        let timeout = storeTimeout * (1 << min(flushTimeoutsInARow, 3))
+        let timeout = storeTimeout * (1 << flushDeadlineDoublings)
         flushStarted = .now
         return (StoreCall("flush", timeout: timeout) { try await store.write(batch) }, batch)
     }
 
     private func complete(_ batch: FlushBatch, _ outcome: Result<FlushOutcome, any Error>, consumer: KafkaConsumer) {
         if case .failure(let error) = outcome, error is StoreCallTimeout {
-            flushTimeoutsInARow += 1
+            flushDeadlineDoublings = min(flushDeadlineDoublings + 1, 3)
         } else {
-            flushTimeoutsInARow = 0
+            flushDeadlineDoublings = max(flushDeadlineDoublings - 1, 0)
         }
         let result: IngestStateMachine.FlushResult
         let duration = flushStarted.map { ContinuousClock.now - $0 }

@@ -58,8 +58,10 @@ struct OutageTests {
                 try server.restart()
             }
             do {
+                // The property is that ingest never freezes and ends exact, not a speed: with the whole
+                // suite beside it on 2 cores, the flushes after the last outage took over 120 s.
                 try await waitUntil(
-                    "all \(produced) records stored after 10 outages", timeout: .seconds(120),
+                    "all \(produced) records stored after 10 outages", timeout: .seconds(300),
                     pollingEvery: .milliseconds(200)
                 ) {
                     (try? await server.storedRecords(group: "outage")) == Int64(produced)
