@@ -176,7 +176,11 @@ struct CookbookTests {
                 #expect(answer.number(row ?? [:], "requests") == Double(events.count), "\(app)")
                 expectQuantile(answer.number(row ?? [:], "p95_e2e_ms"), events.map(\.latencyMilliseconds), 0.95)
             }
-            #expect(answer.strings("app").first == p95.max { $0.value < $1.value }?.key)
+            // The slowest first: its exact p95 is the largest, or within the two histograms' error (0.6 % each)
+            // of it — the traffic is generated around the run's time, so two apps can be that close.
+            let slowest = p95.values.max() ?? .nan
+            let first = answer.strings("app").first ?? ""
+            #expect((p95[first] ?? 0) >= slowest * (1 - 0.012), "\(first) first; exact p95s \(p95)")
         },
         "Error rate by provider, last 7 days": { answer, truth in
             #expect(answer.columns == ["provider", "requests", "errors", "error_rate", "by_type"])
