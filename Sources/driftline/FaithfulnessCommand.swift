@@ -112,21 +112,15 @@ struct FaithfulnessEvalCommand: ParsableCommand {
         }
         if let featuresOut {
             try write(
-                evaluation.results.compactMap { result in
-                    guard let f = result.features else { return nil }
-                    return [
-                        "id": result.row.id, "source": result.row.source ?? "", "label": result.row.supported ? 1 : 0,
-                        "token_precision": f.tokenPrecision, "token_precision_idf": f.tokenPrecisionIDF,
-                        "weakest_sentence_precision": f.weakestSentencePrecision,
-                        "weakest_sentence_similarity": f.weakestSentenceSimilarity,
-                        "weakest_content_token_similarity": f.weakestContentTokenSimilarity,
-                        "response_content_words": f.responseContentWords,
-                        "content_overlap": f.contentOverlap, "bigram_overlap": f.bigramOverlap,
-                        "unsupported_numbers": f.unsupportedNumbers, "unsupported_names": f.unsupportedNames,
-                        "negation_mismatches": f.negationMismatches, "negated_restatements": f.negatedRestatements,
-                        "substitutions": f.substitutions,
-                        "response_sentences": f.responseSentences,
-                    ] as [String: Any]
+                try evaluation.results.compactMap { result -> [String: Any]? in
+                    guard let features = result.features else { return nil }
+                    // The features' own JSON form, with the row's id, source and label.
+                    var object =
+                        try JSONSerialization.jsonObject(with: JSONEncoder().encode(features)) as? [String: Any] ?? [:]
+                    object["id"] = result.row.id
+                    object["source"] = result.row.source ?? ""
+                    object["label"] = result.row.supported ? 1 : 0
+                    return object
                 }, to: featuresOut)
         }
     }

@@ -12,50 +12,37 @@ import Testing
 /// (`../shared` of the development checkout, or `DRIFTLINE_FRANK_FILE`), re-scores a spread of its
 /// rows with the shipped model and checks that the fixture is what the scorer computes now.
 @Suite struct FrankCalibrationTests {
-    struct Row: Decodable {
+    /// One line of the fixture: the row's id, source and label beside its features.
+    struct Row {
         var id: String
         var source: String
         var label: Int
-        var tokenPrecision: Double
-        var tokenPrecisionIdf: Double
-        var weakestSentencePrecision: Double
-        var weakestSentenceSimilarity: Double
-        var weakestContentTokenSimilarity: Double
-        var contentOverlap: Double
-        var bigramOverlap: Double
-        var unsupportedNumbers: Int
-        var unsupportedNames: Int
-        var negationMismatches: Int
-        var negatedRestatements: Int
-        var substitutions: Int
-        var responseSentences: Int
-        var responseContentWords: Int
-
-        var features: FaithfulnessFeatures {
-            FaithfulnessFeatures(
-                tokenPrecision: tokenPrecision, tokenPrecisionIDF: tokenPrecisionIdf,
-                weakestSentencePrecision: weakestSentencePrecision,
-                weakestSentenceSimilarity: weakestSentenceSimilarity,
-                weakestContentTokenSimilarity: weakestContentTokenSimilarity, contentOverlap: contentOverlap,
-                bigramOverlap: bigramOverlap, unsupportedNumbers: unsupportedNumbers,
-                unsupportedNames: unsupportedNames, negationMismatches: negationMismatches,
-                negatedRestatements: negatedRestatements, substitutions: substitutions,
-                responseSentences: responseSentences, responseContentWords: responseContentWords)
-        }
+        var features: FaithfulnessFeatures
 
         /// The score as the scorer gives it: a contradiction holds it at half the threshold.
         var score: Double {
             let calibration = FaithfulnessCalibration.frank
             let score = calibration.score(features)
-            return negatedRestatements + substitutions > 0 ? min(score, calibration.threshold / 2) : score
+            return features.negatedRestatements + features.substitutions > 0
+                ? min(score, calibration.threshold / 2) : score
         }
     }
 
+    struct Labels: Decodable {
+        var id: String
+        var source: String
+        var label: Int
+    }
+
     static func rows() throws -> [Row] {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         let text = try String(contentsOf: FixtureFiles.url("frank_valid_features.jsonl"), encoding: .utf8)
-        return try text.split(separator: "\n").map { try decoder.decode(Row.self, from: Data($0.utf8)) }
+        return try text.split(separator: "\n").map {
+            let line = Data($0.utf8)
+            let labels = try JSONDecoder().decode(Labels.self, from: line)
+            return Row(
+                id: labels.id, source: labels.source, label: labels.label,
+                features: try JSONDecoder().decode(FaithfulnessFeatures.self, from: line))
+        }
     }
 
     /// Per source: above the lexical baseline in balanced accuracy and ROC-AUC, and at the aims
@@ -68,7 +55,7 @@ import Testing
         let scorer = BinaryClassificationMetrics(
             scores: rows.map(\.score), labels: labels, threshold: FaithfulnessCalibration.frank.threshold)
         let baseline = BinaryClassificationMetrics(
-            scores: rows.map(\.contentOverlap), labels: labels,
+            scores: rows.map(\.features.contentOverlap), labels: labels,
             threshold: FaithfulnessCalibration.lexicalBaselineThreshold)
         let accuracy = try #require(scorer.balancedAccuracy)
         let auc = try #require(scorer.rocAUC)

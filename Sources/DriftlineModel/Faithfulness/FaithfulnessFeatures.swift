@@ -1,5 +1,7 @@
 /// The evidence the reference scorer combines into one score, kept apart so the calibration can
 /// be re-measured (`driftline faithfulness eval --features-out`) without re-running the model.
+/// Its JSON form (snake_case keys, the names `FaithfulnessCalibration.Feature` and
+/// scripts/faithfulness/calibrate.py use) is what `--features-out` writes.
 public struct FaithfulnessFeatures: Sendable, Equatable, Codable {
     /// BERTScore-style precision: each response token's best cosine against any context token,
     /// averaged over the response's tokens with equal weights (Zhang et al. 2020, eq. 1).
@@ -31,6 +33,23 @@ public struct FaithfulnessFeatures: Sendable, Equatable, Codable {
     public var responseSentences: Int
     /// `LexicalGrounding.contentWords`.
     public var responseContentWords: Int
+
+    enum CodingKeys: String, CodingKey {
+        case tokenPrecision = "token_precision"
+        case tokenPrecisionIDF = "token_precision_idf"
+        case weakestSentencePrecision = "weakest_sentence_precision"
+        case weakestSentenceSimilarity = "weakest_sentence_similarity"
+        case weakestContentTokenSimilarity = "weakest_content_token_similarity"
+        case contentOverlap = "content_overlap"
+        case bigramOverlap = "bigram_overlap"
+        case unsupportedNumbers = "unsupported_numbers"
+        case unsupportedNames = "unsupported_names"
+        case negationMismatches = "negation_mismatches"
+        case negatedRestatements = "negated_restatements"
+        case substitutions
+        case responseSentences = "response_sentences"
+        case responseContentWords = "response_content_words"
+    }
 
     public init(
         tokenPrecision: Double, tokenPrecisionIDF: Double, weakestSentencePrecision: Double,
