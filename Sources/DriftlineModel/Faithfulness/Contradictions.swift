@@ -40,18 +40,19 @@ struct Contradictions {
         }
         for (sentence, text) in response.enumerated() {
             var contradicted = false
-            let negations = LexicalGrounding.negationCount(text)
+            let words = LexicalGrounding.words(text)
+            let negations = LexicalGrounding.negationCount(words)
             if negations % 2 != LexicalGrounding.negationCount(context[bestMatch[sentence]]) % 2 {
                 negationMismatches += 1
-                let claim = LexicalGrounding.restatedWords(text)
+                let claim = LexicalGrounding.restatedWords(words)
                 let restating = contextWords().filter { LexicalGrounding.coverage(of: claim, by: $0) >= coverage }
                 if !restating.isEmpty, restating.allSatisfy({ $0.negations < negations }) {
                     negatedRestatements += 1
                     contradicted = true
                 }
             }
-            let substituted = Set(LexicalGrounding.words(text).map(\.text)).intersection(unsupported)
-            let claim = LexicalGrounding.restatedWords(text, ignoring: substituted)
+            let substituted = Set(words.map(\.text)).intersection(unsupported)
+            let claim = LexicalGrounding.restatedWords(words, ignoring: substituted)
             if !substituted.isEmpty, claim.count >= Self.substitutionMinimumWords,
                 contextWords().contains(where: { LexicalGrounding.coverage(of: claim, by: $0) >= coverage })
             {

@@ -161,7 +161,7 @@ public struct LexicalGrounding: Sendable {
             let words = LexicalGrounding.words(sentence)
             present = Set(words.map(\.normalized))
             stems = Set(words.map { LexicalGrounding.stem($0.normalized) })
-            negations = words.filter { LexicalGrounding.negations.contains($0.normalized) }.count
+            negations = LexicalGrounding.negationCount(words)
         }
     }
 
@@ -177,17 +177,18 @@ public struct LexicalGrounding: Sendable {
         return Double(found.count) / Double(content.count)
     }
 
-    /// The content words `coverage` reads: stop words, negation cues and `ignoring` left out.
-    static func restatedWords(_ claim: String, ignoring: Set<String> = []) -> [Word] {
-        words(claim).filter {
+    /// The content words `coverage` reads of a claim's `words`: stop words, negation cues and
+    /// `ignoring` left out.
+    static func restatedWords(_ words: [Word], ignoring: Set<String> = []) -> [Word] {
+        words.filter {
             !stopWords.contains($0.normalized) && !negations.contains($0.normalized) && !ignoring.contains($0.text)
         }
     }
 
     /// The negation cues of `text`, as words ("didn't" gives "t").
-    static func negationCount(_ text: String) -> Int {
-        words(text).filter { negations.contains($0.normalized) }.count
-    }
+    static func negationCount(_ text: String) -> Int { negationCount(words(text)) }
+
+    static func negationCount(_ words: [Word]) -> Int { words.filter { negations.contains($0.normalized) }.count }
 
     /// English function words (NLTK's stop-word list, less the negations, which carry meaning
     /// here, plus the tokens "s" and "t" of split contractions).
