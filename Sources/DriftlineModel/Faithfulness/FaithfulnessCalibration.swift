@@ -6,10 +6,10 @@ import Foundation
 ///     z = intercept + length · ℓ + Σ (weight + lengthWeight · ℓ) · feature,  ℓ = ln(1 + content words)
 ///     score = σ(z)
 ///
-/// (ℓ clamped to the lengths the model was fitted on) and the verdict threshold on it. The length term lets one model read a one-sentence
-/// abstractive answer and a long extractive one differently: a token without support weighs
-/// more in a short response, and the same overlap means less in a long one
-/// (docs/faithfulness.md measures what it adds).
+/// (ℓ clamped to the lengths the model was fitted on) and the verdict threshold on it. The
+/// length term lets one model read a one-sentence abstractive answer and a long extractive one
+/// differently: a token without support weighs more in a short response, and the same overlap
+/// means less in a long one (docs/faithfulness.md measures what it adds).
 public struct FaithfulnessCalibration: Sendable, Equatable {
     /// The features a term can read (named as in `--features-out`).
     public enum Feature: String, Sendable, Equatable, CaseIterable {
