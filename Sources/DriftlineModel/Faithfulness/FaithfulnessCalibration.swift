@@ -11,19 +11,19 @@ import Foundation
 /// differently: a token without support weighs more in a short response, and the same overlap
 /// means less in a long one (docs/faithfulness.md measures what it adds).
 public struct FaithfulnessCalibration: Sendable, Equatable {
-    /// The features a term can read (named as in `--features-out`).
-    public enum Feature: String, Sendable, Equatable, CaseIterable {
-        case tokenPrecision = "token_precision"
-        case tokenPrecisionIDF = "token_precision_idf"
-        case weakestSentencePrecision = "weakest_sentence_precision"
-        case weakestSentenceSimilarity = "weakest_sentence_similarity"
-        case weakestContentTokenSimilarity = "weakest_content_token_similarity"
-        case contentOverlap = "content_overlap"
-        case bigramOverlap = "bigram_overlap"
+    /// The features a term can read (their `--features-out` names are `FaithfulnessFeatures.CodingKeys`).
+    public enum Feature: Sendable, Equatable, CaseIterable {
+        case tokenPrecision
+        case tokenPrecisionIDF
+        case weakestSentencePrecision
+        case weakestSentenceSimilarity
+        case weakestContentTokenSimilarity
+        case contentOverlap
+        case bigramOverlap
         /// `min(count, 2)`: a third unsupported number says little more than a second.
-        case unsupportedNumbers = "unsupported_numbers"
+        case unsupportedNumbers
         /// `min(count, 2)`, as numbers.
-        case unsupportedNames = "unsupported_names"
+        case unsupportedNames
 
         public func value(_ features: FaithfulnessFeatures) -> Double {
             switch self {
